@@ -1,0 +1,137 @@
+"""Reading single cells as Swedish offices write them.
+
+Each parser returns the parsed value, or raises `CellError` with what was
+expected; blank cells are missing (None), never "no" and never zero.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+from evaluation.text import normalize
+
+
+class CellError(ValueError):
+    """A cell value that cannot be read as its column's kind."""
+
+    def __init__(self, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.expected = expected
+
+
+YES = frozenset({"ja", "j", "x", "1", "yes", "y", "sant", "true", "finns"})
+NO = frozenset({"nej", "n", "0", "no", "falskt", "false", "finns ej", "saknas"})
+BLANK_MARKERS = frozenset({"", "-", "–", "—", ".", "..", "nan", "none", "null"})
+
+_THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f\u2009'](?=\d{3}(?:\D|$))")
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip().replace("\u00a0", "") in BLANK_MARKERS
+
+
+def cell_text(value: object) -> str:
+    """A cell as text for messages: whole floats lose their `.0`, as Excel shows them."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_yesno(value: object) -> bool | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    key = normalize(value)
+    if key in YES:
+        return True
+    if key in NO:
+        return False
+    raise CellError("not a yes/no answer", "Ja or Nej (also J/N, X, 1/0; blank if unknown)")
+
+
+def parse_number(value: object) -> float | None:
+    """A number written with a decimal comma and space-separated thousands."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError("not a number", "a number")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().replace("\u2212", "-")
+    text = _THOUSANDS.sub("", text)
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        raise CellError("not a number", "a whole number, 0 or more") from None
+
+
+def parse_count(value: object) -> int | None:
+    number = parse_number(value)
+    if number is None:
+        return None
+    if not math.isfinite(number) or not number.is_integer():
+        raise CellError("not a whole number", "a whole number, 0 or more")
+    if number < 0:
+        raise CellError("negative count", "a whole number, 0 or more")
+    return int(number)
+
+
+# --- personal identity numbers -------------------------------------------------
+
+_PNR = re.compile(r"(?<![\d])((?:19|20)?\d{6})\s?([-+]?)\s?(\d{4})(?![\d])")
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(digits):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _valid_birth_date(yymmdd: str, century: str) -> bool:
+    year = int(century + yymmdd[:2]) if century else 2000 + int(yymmdd[:2])
+    month, day = int(yymmdd[2:4]), int(yymmdd[4:6])
+    if day > 60:  # samordningsnummer: day + 60
+        day -= 60
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def find_personnummer(value: object) -> str | None:
+    """The masked form of anything in the cell that looks like a personnummer.
+
+    "Looks like" means ten or twelve digits, optionally split before the last four,
+    whose date part is a real date (or a samordningsnummer) and whose last digit is a
+    valid Luhn check digit; the mask keeps only the shape, never a digit.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    text = cell_text(value)
+    for match in _PNR.finditer(text):
+        head, sep, tail = match.groups()
+        century, yymmdd = (head[:2], head[2:]) if len(head) == 8 else ("", head)
+        if _valid_birth_date(yymmdd, century) and _luhn_ok(yymmdd + tail):
+            return mask_personnummer(match.group(0))
+    return None
+
+
+def mask_personnummer(text: str) -> str:
+    return re.sub(r"\d", "X", text)

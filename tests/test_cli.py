@@ -1,0 +1,53 @@
+"""The command line as a scheduler and an evaluator meet it: exit codes and messages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from builders import PROGRAM_ROWS, write_round
+
+from evaluation.cli import main
+
+
+def test_validate_clean_round_exits_0_and_writes_validation_csv(tmp_path, capsys):
+    data = write_round(tmp_path / "data")
+    code = main(["validate", "--data", str(data), "--round", "2024", "--out",
+                 str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "rows in = accepted + rejected: yes" in out
+    assert (tmp_path / "out" / "validation-2024.csv").exists()
+
+
+def test_validate_lists_every_rejection_and_strict_exits_1(tmp_path, capsys):
+    rows = [*PROGRAM_ROWS, ["Nora", "ABC", "Skola", "1", "-2", "", "", "", "", ""]]
+    data = write_round(tmp_path / "data", program_rows=rows)
+    args = ["validate", "--data", str(data), "--round", "2024", "--out", str(tmp_path / "o")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert ("REJECTED program.csv, row 4, column 'Antal föräldrar som påbörjat': negative count "
+            "(value '-2'); expected a whole number, 0 or more") in out
+    assert main([*args, "--strict"]) == 1
+    csv_text = (tmp_path / "o" / "validation-2024.csv").read_text(encoding="utf-8-sig")
+    assert "negative count" in csv_text
+
+
+def test_missing_sheet_exits_1_naming_the_sheet(tmp_path, capsys):
+    data = write_round(tmp_path / "data", skip=("kommun",))
+    code = main(["validate", "--data", str(data), "--round", "2024", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "missing table(s) 'kommun' (a sheet or file named 'Kommun')" in err
+    assert "Traceback" not in err
+
+
+def test_wrong_command_line_exits_2_with_usage_not_traceback(tmp_path):
+    for args in (["validate", "--round", "2024"], ["frobnicate"],
+                 ["validate", "--data", str(tmp_path), "--round", "tjugo"],
+                 ["validate", "--data", str(tmp_path), "--round", "2024", "--region", "99"]):
+        proc = subprocess.run([sys.executable, "-m", "evaluation", *args],
+                              capture_output=True, text=True)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "usage:" in proc.stderr
+        assert "Traceback" not in proc.stderr

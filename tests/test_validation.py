@@ -1,0 +1,348 @@
+"""Intake of a round: every bad-input rule of DESIGN §3, with the exact messages."""
+
+from __future__ import annotations
+
+import pytest
+from builders import (
+    FC_HEADER,
+    KOMMUN_HEADER,
+    KOMMUN_ROWS,
+    PROGRAM_HEADER,
+    PROGRAM_ROWS,
+    UNIT_HEADER,
+    write_csv,
+    write_round,
+    write_xlsx,
+)
+
+from evaluation.exceptions import InputError, StrictModeError
+from evaluation.validation import validate_round
+
+
+def findings(result, severity=None, table=None):
+    return [f for f in result.report.findings
+            if (severity is None or f.severity == severity) and (table is None or f.table == table)]
+
+
+def only(result, severity, table=None):
+    found = findings(result, severity, table)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_clean_round_is_accepted_whole_with_typed_tables(tmp_path):
+    result = validate_round(write_round(tmp_path), 2024)
+    assert findings(result, "rejected") == []
+    kommun = result.tables["kommun"]
+    assert kommun["municipality"].tolist() == ["1880", "1884"]
+    assert str(kommun["steering_group"].dtype) == "boolean"
+    assert kommun.loc[kommun.municipality == "1884", "group_school"].isna().all()
+    program = result.tables["program"]
+    assert program["programme"].tolist() == ["abc", "komet"]
+    assert program["sector"].tolist() == ["preschool", "social_services"]
+    assert program["participants"].tolist() == [40, 8]
+    assert str(program["participants"].dtype) == "Int64"
+    pop = result.tables["befolkning"].set_index("municipality")
+    assert pop.loc["1880", "children_0_17"] == 33137
+    assert result.answered == ["1880", "1884"]
+
+
+def test_every_row_is_traced_to_file_sheet_and_excel_row(tmp_path):
+    result = validate_round(write_round(tmp_path), 2024)
+    kommun = result.tables["kommun"]
+    assert kommun[["source_file", "source_sheet", "source_row"]].values.tolist() == [
+        ["enkat.xlsx", "Kommun", 2], ["enkat.xlsx", "Kommun", 3]]
+    assert result.tables["program"]["source_row"].tolist() == [2, 3]
+
+
+def test_rows_in_equals_accepted_plus_rejected_for_every_table(tmp_path):
+    rows = [*PROGRAM_ROWS,
+            ["Nora", "ABC", "Skola", "1", "-2", "", "", "", "", ""],
+            ["Nora", "ABC", "Skola", "1", "5", "", "", "", "", ""]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    count = result.report.counts["program"]
+    assert (count.rows_in, count.accepted, count.rejected) == (4, 3, 1)
+    assert all(c.balanced for c in result.report.counts.values())
+    assert len(result.tables["program"]) == 3
+
+
+# --- row faults ----------------------------------------------------------------------
+
+
+def test_negative_count_is_rejected_with_location(tmp_path):
+    rows = [["Nora", "ABC", "Skola", "1", "-2", "", "", "", "", ""]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    f = only(result, "rejected")
+    assert (f.file, f.sheet, f.row, f.column, f.value) == (
+        "program.csv", "", 2, "Antal föräldrar som påbörjat", "-2")
+    assert f.message == "negative count"
+    assert f.expected == "a whole number, 0 or more"
+    assert result.tables["program"].empty
+
+
+def test_non_whole_count_is_rejected(tmp_path):
+    rows = [["Nora", "ABC", "Skola", "2,5", "", "", "", "", "", ""]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    f = only(result, "rejected")
+    assert (f.column, f.value, f.message) == ("Antal grupper", "2,5", "not a whole number")
+
+
+def test_more_completed_than_started_is_rejected(tmp_path):
+    rows = [["Nora", "ABC", "Skola", "1", "8", "", "", "9", "", ""]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    f = only(result, "rejected")
+    assert f.message == "more completed (9) than started (8)"
+    assert f.expected == "completed ≤ participants"
+    assert f.column == "Antal föräldrar som fullföljt"
+
+
+def test_women_and_men_above_participants_is_rejected(tmp_path):
+    rows = [["Nora", "ABC", "Skola", "1", "8", "6", "3", "", "", ""]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    assert only(result, "rejected").message == "women (6) + men (3) exceed participants (8)"
+
+
+def test_unknown_sector_is_rejected_with_closest_match(tmp_path):
+    rows = [["Nora", "ABC", "Socialtjänsten i Nora", "1", "8", "", "", "", "", ""],
+            ["Nora", "Komet", "Sjukvårdem", "1", "8", "", "", "", "", ""]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    rejected = findings(result, "rejected")
+    assert [f.message for f in rejected] == ["unknown sector", "unknown sector"]
+    assert rejected[1].suggestion == "Hälso- och sjukvård"
+    assert "Förskola, Skola, Socialtjänst" in rejected[0].expected
+
+
+def test_unknown_municipality_is_rejected_with_closest_match(tmp_path):
+    rows = [["Norra", "ABC", "Skola", "1", "8", "", "", "", "", ""]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    f = only(result, "rejected")
+    assert (f.column, f.value, f.message, f.suggestion) == (
+        "Kommun", "Norra", "unknown municipality", "Nora")
+    assert f.expected == "a municipality of Örebro län"
+    assert "did you mean 'Nora'?" in str(f)
+
+
+def test_municipality_outside_the_county_is_rejected(tmp_path):
+    rows = [["Uppsala", "ABC", "Skola", "1", "8", "", "", "", "", ""]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    assert only(result, "rejected").message == "Uppsala is in Uppsala län, outside Örebro län"
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("Örebro kommun", "1880"), ("1880", "1880"), ("1880 Örebro", "1880"), ("NORA", "1884"),
+     ("Orebro", "1880"), ("Hallefors", "1863"), ("Lekebergs kommun", "1814"), (" nora ", "1884")],
+)
+def test_municipality_is_recognised_as_offices_write_it(tmp_path, written, code):
+    rows = [[written, "ABC", "Skola", "1", "8", "", "", "", "", ""]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    assert findings(result, "rejected", "program") == []
+    assert result.tables["program"]["municipality"].tolist() == [code]
+
+
+def test_exact_duplicate_is_rejected_after_the_first(tmp_path):
+    rows = [PROGRAM_ROWS[0], PROGRAM_ROWS[0]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    f = only(result, "rejected")
+    assert (f.row, f.message) == (3, "exact duplicate of row 2 of program.csv")
+    assert len(result.tables["program"]) == 1
+
+
+def test_conflicting_duplicates_are_all_rejected_never_merged(tmp_path):
+    other = list(PROGRAM_ROWS[0])
+    other[4] = "41"
+    result = validate_round(write_round(tmp_path, program_rows=[PROGRAM_ROWS[0], other]), 2024)
+    rejected = findings(result, "rejected")
+    assert [f.row for f in rejected] == [2, 3]
+    assert rejected[0].message == (
+        "conflicting answers for the same Kommun, Program, Sektor: also row 3 of program.csv")
+    assert result.tables["program"].empty
+
+
+def test_duplicate_across_files_names_the_other_file_and_sheet(tmp_path):
+    data = write_round(tmp_path)
+    write_csv(tmp_path / "2024" / "kommun_nora.csv", KOMMUN_HEADER, [KOMMUN_ROWS[1]])
+    result = validate_round(data, 2024)
+    f = only(result, "rejected")
+    assert f.file == "kommun_nora.csv"
+    assert f.message == "exact duplicate of row 3 of enkat.xlsx sheet 'Kommun'"
+
+
+def test_programme_missing_from_catalogue_is_kept_unclassified_with_warning(tmp_path):
+    rows = [["Nora", "Familjeverkstan", "Skola", "1", "8", "", "", "", "", ""]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    f = only(result, "warning", "program")
+    assert f.message.startswith("programme not in the catalogue: kept as unclassified")
+    program = result.tables["program"]
+    assert program["programme"].tolist() == ["Familjeverkstan"]
+    assert program["in_catalogue"].tolist() == [False]
+
+
+def test_personnummer_refuses_the_row_and_never_reaches_the_report(tmp_path):
+    rows = [["Nora", "ABC", "Skola", "1", "8", "", "", "", "", "", "19121212-1212"]]
+    header = [*PROGRAM_HEADER, "Kommentar"]
+    data = write_round(tmp_path, program_rows=[])
+    write_csv(tmp_path / "2024" / "program.csv", header, rows)
+    result = validate_round(data, 2024)
+    f = only(result, "rejected")
+    assert f.message.startswith("looks like a personal identity number (personnummer)")
+    assert f.value == "XXXXXXXX-XXXX"
+    assert "1212" not in result.report.findings_frame().to_csv()
+    assert result.tables["program"].empty
+
+
+def test_blank_yes_no_is_missing_with_a_warning_not_no(tmp_path):
+    rows = [["Nora", "", "", "", "", "", "", "Ja", "Nej"]]
+    result = validate_round(write_round(tmp_path, kommun_rows=rows), 2024)
+    f = only(result, "warning", "kommun")
+    assert f.message == "blank answer: counted as missing, not as no"
+    assert f.column == "Lednings- eller samverkansgrupp finns"
+    assert result.tables["kommun"]["steering_group"].isna().all()
+
+
+def test_unreadable_yes_no_is_missing_with_a_warning(tmp_path):
+    rows = [["Nora", "kanske", "", "", "", "", "", "Ja", "Nej"]]
+    result = validate_round(write_round(tmp_path, kommun_rows=rows), 2024)
+    f = only(result, "warning", "kommun")
+    assert f.message == "not a yes/no answer: counted as missing"
+    assert f.value == "kanske"
+
+
+def test_strict_mode_turns_a_rejection_into_failure(tmp_path):
+    rows = [["Nora", "ABC", "Skola", "1", "-2", "", "", "", "", ""]]
+    data = write_round(tmp_path, program_rows=rows)
+    with pytest.raises(StrictModeError, match=r"1 row\(s\) rejected in round 2024"):
+        validate_round(data, 2024, strict=True)
+
+
+# --- structural faults -----------------------------------------------------------------
+
+
+def test_missing_table_stops_the_round_naming_the_sheet(tmp_path):
+    data = write_round(tmp_path, skip=("familjecentraler",))
+    with pytest.raises(InputError, match=r"missing table\(s\) 'familjecentraler' "
+                                         r"\(a sheet or file named 'Familjecentraler'\)"):
+        validate_round(data, 2024)
+
+
+def test_missing_required_column_stops_the_round(tmp_path):
+    data = write_round(tmp_path)
+    write_csv(tmp_path / "2024" / "vardenheter.csv", UNIT_HEADER[:-1], [["BVC X", "BVC", "Nora",
+                                                                          "Ja"]])
+    with pytest.raises(InputError) as err:
+        validate_round(data, 2024)
+    assert str(err.value) == (
+        "vardenheter.csv: table 'vardenheter' lacks required column(s) "
+        "'Samlokaliserad med förebyggande socialtjänst' (co_located_social_services) "
+        "in header row 1")
+
+
+def test_year_that_is_not_a_round_is_refused(tmp_path):
+    with pytest.raises(InputError, match="2025 is not a follow-up round"):
+        validate_round(write_round(tmp_path), 2025)
+
+
+def test_round_without_folder_is_refused(tmp_path):
+    with pytest.raises(InputError, match="No data for round 2026"):
+        validate_round(write_round(tmp_path), 2026)
+
+
+def test_unreadable_workbook_stops_the_round(tmp_path):
+    data = write_round(tmp_path)
+    (tmp_path / "2024" / "enkat.xlsx").write_bytes(b"not a zip file")
+    with pytest.raises(InputError, match="enkat.xlsx: cannot be read as an Excel workbook"):
+        validate_round(data, 2024)
+
+
+# --- formats ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sep", "encoding"),
+    [(";", "utf-8"), (",", "utf-8"), (";", "utf-8-sig"), (",", "utf-8-sig"), (";", "cp1252"),
+     ("\t", "cp1252")],
+)
+def test_every_separator_and_encoding_reads_the_same(tmp_path, sep, encoding):
+    data = write_round(tmp_path)
+    rows = [["Hällefors", "Älskade förbannade tonåring", "Socialtjänst", "1", "9", "", "", "",
+             "Ja", ""]]
+    write_csv(tmp_path / "2024" / "program.csv", PROGRAM_HEADER, rows, sep=sep, encoding=encoding)
+    result = validate_round(data, 2024)
+    program = result.tables["program"]
+    assert program["municipality"].tolist() == ["1863"]
+    assert program["programme"].tolist() == ["aft"]
+    assert program["participants"].tolist() == [9]
+    assert findings(result, "rejected") == []
+
+
+def test_headers_match_by_id_or_label_ignoring_case_space_and_diacritics(tmp_path):
+    data = write_round(tmp_path)
+    header = ["  KOMMUN ", "program", "sektor", "groups", "ANTAL FORALDRAR SOM PABORJAT",
+              "varav kvinnor", "Participants_Men", "antal föräldrar som fullföljt",
+              "FÖLJS UPP SYSTEMATISKT", "har utvardERATS"]
+    write_csv(tmp_path / "2024" / "program.csv", header, PROGRAM_ROWS)
+    result = validate_round(data, 2024)
+    assert result.tables["program"]["participants_men"].tolist() == [10, 2]
+    assert result.tables["program"]["evaluated"].tolist() == [False, False]
+
+
+def test_title_rows_above_header_and_trailing_blank_rows_are_handled(tmp_path):
+    data = write_round(tmp_path)
+    write_xlsx(tmp_path / "2024" / "enkat.xlsx", {
+        "Kommun": [["Enkät om föräldraskapsstöd 2024"], [None], KOMMUN_HEADER, *KOMMUN_ROWS,
+                   [None] * 9, [None, None]],
+        "Familjecentraler": [FC_HEADER],
+        "Instruktioner": [["Fyll i en rad per kommun"]],
+    })
+    result = validate_round(data, 2024)
+    kommun = result.tables["kommun"]
+    assert kommun["source_row"].tolist() == [4, 5]
+    assert result.report.counts["kommun"].rows_in == 2
+    assert result.report.counts["kommun"].blank_rows_skipped == 2
+
+
+def test_sheet_that_names_no_table_is_noted_not_read(tmp_path):
+    data = write_round(tmp_path)
+    write_xlsx(tmp_path / "2024" / "extra.xlsx", {"Anteckningar": [["x"]]})
+    result = validate_round(data, 2024)
+    f = only(result, "info")
+    assert (f.file, f.sheet) == ("extra.xlsx", "Anteckningar")
+    assert "names no table" in f.message
+
+
+def test_scb_population_export_is_aggregated_to_0_17_and_0_5(tmp_path):
+    data = write_round(tmp_path, skip=("befolkning",))
+    ages = [f"{a} år" for a in range(0, 20)]
+    nora = list(range(100, 120))  # 100 children aged 0, 101 aged 1, ...
+    lines = ["Folkmängd efter region, ålder och år", "", ";".join(["region", *ages])]
+    lines.append(";".join(["1884 Nora", *map(str, nora)]))
+    lines.append(";".join(["1880 Örebro", *["1 000"] * 20]))
+    (tmp_path / "2024" / "befolkning_scb.csv").write_bytes("\r\n".join(lines).encode("cp1252"))
+    result = validate_round(data, 2024)
+    pop = result.tables["befolkning"].set_index("municipality")
+    assert pop.loc["1884", "children_0_17"] == sum(range(100, 118))
+    assert pop.loc["1884", "children_0_5"] == sum(range(100, 106))
+    assert pop.loc["1880", "children_0_17"] == 18000
+    assert pop.loc["1880", "source_row"] == 5
+
+
+def test_scb_export_with_age_groups_and_county_total(tmp_path):
+    data = write_round(tmp_path, skip=("befolkning",))
+    lines = ["region,0-5 år,6-12 år,13-17 år,18-24 år",
+             "18 Örebro län,20000,25000,20000,30000",
+             "1884 Nora,600,700,500,900"]
+    (tmp_path / "2024" / "befolkning.csv").write_text("\n".join(lines), encoding="utf-8")
+    result = validate_round(data, 2024)
+    pop = result.tables["befolkning"].set_index("municipality")
+    assert pop.loc["1884", ["children_0_17", "children_0_5"]].tolist() == [1800, 600]
+    f = only(result, "rejected", "befolkning")
+    assert f.message == "a county or national total, not a municipality: not used"
+
+
+def test_scb_export_missing_ages_stops_the_round(tmp_path):
+    data = write_round(tmp_path, skip=("befolkning",))
+    lines = ["region;0-4 år;5-9 år;10-14 år;15-19 år", "1884 Nora;500;600;700;800"]
+    (tmp_path / "2024" / "befolkning.csv").write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError, match=r"befolkning.csv, row 1: the SCB age columns do not "
+                                         r"add up to ages 0–17 exactly"):
+        validate_round(data, 2024)
