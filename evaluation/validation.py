@@ -20,6 +20,7 @@ from evaluation.cells import (
     parse_count,
     parse_yesno,
 )
+from evaluation.contracts import check_tables
 from evaluation.exceptions import InputError, StrictModeError
 from evaluation.model import SOURCE_COLUMNS, Finding, RoundData, TableCount, ValidationReport
 from evaluation.reading import RawRow, RawTable, read_round
@@ -304,9 +305,12 @@ def _frame(table: Table, rows: list[_Row]) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(records, columns=columns)
     for col in table.columns:
-        frame[col.id] = frame[col.id].astype(_DTYPES.get(col.kind, "object"))
+        frame[col.id] = frame[col.id].astype(_DTYPES.get(col.kind, "str"))
     if extra:
         frame["in_catalogue"] = frame["in_catalogue"].astype("bool")
+        frame["programme_name"] = frame["programme_name"].astype("str")
+    frame["source_file"] = frame["source_file"].astype("str")
+    frame["source_sheet"] = frame["source_sheet"].astype("str")
     frame["source_row"] = frame["source_row"].astype("int64")
     return frame.reset_index(drop=True)
 
@@ -356,6 +360,7 @@ def validate_round(data_dir: str | Path, year: int, region: str = DEFAULT_REGION
         raise InputError(f"No data for round {year}: the files in {raw.folder} hold no rows")
     if not len(tables["kommun"]):
         raise InputError(f"No data for round {year}: no municipality's answers were accepted")
+    check_tables(tables)
     result = RoundData(year=year, region=region, tables=tables, report=report)
     if strict and report.rejected:
         raise StrictModeError(
