@@ -16,10 +16,11 @@ from evaluation.text import normalize
 class CellError(ValueError):
     """A cell value that cannot be read as its column's kind."""
 
-    def __init__(self, message: str, expected: str) -> None:
+    def __init__(self, message: str, expected: str, reason: str) -> None:
         super().__init__(message)
         self.message = message
         self.expected = expected
+        self.reason = reason
 
 
 YES = frozenset({"ja", "j", "x", "1", "yes", "y", "sant", "true", "finns"})
@@ -58,7 +59,8 @@ def parse_yesno(value: object) -> bool | None:
         return True
     if key in NO:
         return False
-    raise CellError("not a yes/no answer", "Ja or Nej (also J/N, X, 1/0; blank if unknown)")
+    raise CellError("not a yes/no answer", "Ja or Nej (also J/N, X, 1/0; blank if unknown)",
+                    "yesno_unreadable")
 
 
 def parse_number(value: object) -> float | None:
@@ -66,7 +68,7 @@ def parse_number(value: object) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise CellError("not a number", "a number")
+        raise CellError("not a number", "a number", "not_a_number")
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip().replace("\u2212", "-")
@@ -76,7 +78,7 @@ def parse_number(value: object) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise CellError("not a number", "a whole number, 0 or more") from None
+        raise CellError("not a number", "a whole number, 0 or more", "not_a_number") from None
 
 
 def parse_count(value: object) -> int | None:
@@ -84,9 +86,9 @@ def parse_count(value: object) -> int | None:
     if number is None:
         return None
     if not math.isfinite(number) or not number.is_integer():
-        raise CellError("not a whole number", "a whole number, 0 or more")
+        raise CellError("not a whole number", "a whole number, 0 or more", "not_whole")
     if number < 0:
-        raise CellError("negative count", "a whole number, 0 or more")
+        raise CellError("negative count", "a whole number, 0 or more", "negative_count")
     return int(number)
 
 

@@ -34,6 +34,8 @@ class Finding:
     message: str
     expected: str = ""
     suggestion: str = ""
+    #: Stable code of the rule that fired; `evaluation.reasons` gives its Swedish label.
+    reason: str = ""
 
     def location(self) -> str:
         parts = [self.file]

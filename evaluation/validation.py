@@ -36,11 +36,22 @@ from evaluation.schema import (
 )
 from evaluation.text import normalize
 
-GROUP_COLUMNS = ("group_preschool", "group_school", "group_social_services",
-                 "group_health_care", "group_civil_society")
-_UNIT_TYPE_NAMES = {"bmm": "BMM", "barnmorskemottagning": "BMM", "mvc": "BMM",
-                    "modrahalsovard": "BMM", "bvc": "BVC", "barnavardscentral": "BVC",
-                    "barnhalsovard": "BVC"}
+GROUP_COLUMNS = (
+    "group_preschool",
+    "group_school",
+    "group_social_services",
+    "group_health_care",
+    "group_civil_society",
+)
+_UNIT_TYPE_NAMES = {
+    "bmm": "BMM",
+    "barnmorskemottagning": "BMM",
+    "mvc": "BMM",
+    "modrahalsovard": "BMM",
+    "bvc": "BVC",
+    "barnavardscentral": "BVC",
+    "barnhalsovard": "BVC",
+}
 
 
 def resolve_sector(value: object) -> tuple[str | None, str | None]:
@@ -75,16 +86,32 @@ class _Row:
     def rejected(self) -> bool:
         return any(f.severity == "rejected" for f in self.findings)
 
-    def note(self, severity: str, column: Column | None, value: object, message: str,
-             expected: str = "", suggestion: str = "") -> None:
+    def note(
+        self,
+        reason: str,
+        severity: str,
+        column: Column | None,
+        value: object,
+        message: str,
+        expected: str = "",
+        suggestion: str = "",
+    ) -> None:
         text = cell_text(value)
-        self.findings.append(Finding(
-            severity=severity,  # type: ignore[arg-type]
-            table=self.source.table.id, file=self.source.file, sheet=self.source.sheet,
-            row=self.raw.number, column=column.label if column else "",
-            value=text[:120], message=message, expected=expected,
-            suggestion=suggestion or "",
-        ))
+        self.findings.append(
+            Finding(
+                severity=severity,  # type: ignore[arg-type]
+                table=self.source.table.id,
+                file=self.source.file,
+                sheet=self.source.sheet,
+                row=self.raw.number,
+                column=column.label if column else "",
+                value=text[:120],
+                message=message,
+                expected=expected,
+                suggestion=suggestion or "",
+                reason=reason,
+            )
+        )
 
 
 class _Validator:
@@ -97,19 +124,37 @@ class _Validator:
 
     def municipality(self, row: _Row, col: Column, value: object) -> str | None:
         if is_blank(value):
-            row.note("rejected", col, value, "municipality is missing",
-                     f"a municipality of {self.county_name}")
+            row.note(
+                "municipality_missing",
+                "rejected",
+                col,
+                value,
+                "municipality is missing",
+                f"a municipality of {self.county_name}",
+            )
             return None
         match = self.reference.resolve_municipality(value, self.region)
         if match.code is None:
-            row.note("rejected", col, value, "unknown municipality",
-                     f"a municipality of {self.county_name}", match.closest or "")
+            row.note(
+                "unknown_municipality",
+                "rejected",
+                col,
+                value,
+                "unknown municipality",
+                f"a municipality of {self.county_name}",
+                match.closest or "",
+            )
             return None
         if match.county_code != self.region:
             county = self.reference.county(match.county_code)["name"]
-            row.note("rejected", col, value,
-                     f"{match.name} is in {county}, outside {self.county_name}",
-                     f"a municipality of {self.county_name}")
+            row.note(
+                "outside_county",
+                "rejected",
+                col,
+                value,
+                f"{match.name} is in {county}, outside {self.county_name}",
+                f"a municipality of {self.county_name}",
+            )
             return None
         return match.code
 
@@ -121,45 +166,85 @@ class _Validator:
             try:
                 answer = parse_yesno(value)
             except CellError as exc:
-                row.note("warning", col, value, f"{exc.message}: counted as missing",
-                         exc.expected)
+                row.note(
+                    "yesno_unreadable",
+                    "warning",
+                    col,
+                    value,
+                    f"{exc.message}: counted as missing",
+                    exc.expected,
+                )
                 return None
             if answer is None and col.required:
-                row.note("warning", col, value, "blank answer: counted as missing, not as no",
-                         "Ja or Nej")
+                row.note(
+                    "yesno_blank",
+                    "warning",
+                    col,
+                    value,
+                    "blank answer: counted as missing, not as no",
+                    "Ja or Nej",
+                )
             return answer
         if kind == "count":
             try:
                 count = parse_count(value)
             except CellError as exc:
-                row.note("rejected", col, value, exc.message, exc.expected)
+                row.note(exc.reason, "rejected", col, value, exc.message, exc.expected)
                 return None
             if count is None and col.required:
-                row.note("rejected", col, value, "required count is missing",
-                         "a whole number, 0 or more")
+                row.note(
+                    "count_missing",
+                    "rejected",
+                    col,
+                    value,
+                    "required count is missing",
+                    "a whole number, 0 or more",
+                )
             return count
         if is_blank(value):
             if col.required:
-                row.note("rejected", col, value, f"{col.label} is missing", col.help)
+                row.note(
+                    "value_missing", "rejected", col, value, f"{col.label} is missing", col.help
+                )
             return None
         if kind == "sector":
             sector, closest = resolve_sector(value)
             if sector is None:
-                row.note("rejected", col, value, "unknown sector",
-                         ", ".join(s.label for s in SECTORS), closest or "")
+                row.note(
+                    "unknown_sector",
+                    "rejected",
+                    col,
+                    value,
+                    "unknown sector",
+                    ", ".join(s.label for s in SECTORS),
+                    closest or "",
+                )
             return sector
         if kind == "unit_type":
             unit_type = _UNIT_TYPE_NAMES.get(normalize(value))
             if unit_type is None:
-                row.note("rejected", col, value, "unknown unit type", " or ".join(UNIT_TYPES))
+                row.note(
+                    "unknown_unit_type",
+                    "rejected",
+                    col,
+                    value,
+                    "unknown unit type",
+                    " or ".join(UNIT_TYPES),
+                )
             return unit_type
         if kind == "programme":
             match = self.reference.resolve_programme(value)
             if match.code is None:
-                row.note("warning", col, value,
-                         "programme not in the catalogue: kept as unclassified "
-                         "(never counted as evidence-based)",
-                         "a programme of the catalogue", match.closest or "")
+                row.note(
+                    "unclassified_programme",
+                    "warning",
+                    col,
+                    value,
+                    "programme not in the catalogue: kept as unclassified "
+                    "(never counted as evidence-based)",
+                    "a programme of the catalogue",
+                    match.closest or "",
+                )
                 row.values["in_catalogue"] = False
                 row.values["programme_name"] = cell_text(value)
                 return cell_text(value)
@@ -178,10 +263,15 @@ class _Validator:
         for col, value in [*cells, *((None, v) for v in extra)]:
             masked = find_personnummer(value)
             if masked:
-                row.note("rejected", col, masked,
-                         "looks like a personal identity number (personnummer): the row is "
-                         "refused and the number is not stored",
-                         "no personal data in the survey")
+                row.note(
+                    "personnummer",
+                    "rejected",
+                    col,
+                    masked,
+                    "looks like a personal identity number (personnummer): the row is "
+                    "refused and the number is not stored",
+                    "no personal data in the survey",
+                )
                 return row
         if source.scb_ages is not None:
             return self.scb_row(row)
@@ -196,15 +286,26 @@ class _Validator:
         region = row.raw.values.get("municipality")
         code = normalize(region).split(" ")[0] if not is_blank(region) else ""
         if code.isdigit() and len(code) <= 2:
-            row.note("rejected", col, region,
-                     "a county or national total, not a municipality: not used",
-                     "one row per municipality")
+            row.note(
+                "scb_total",
+                "rejected",
+                col,
+                region,
+                "a county or national total, not a municipality: not used",
+                "one row per municipality",
+            )
             return row
         ages = row.source.scb_ages or {}
         values = {name: row.raw.values.get(name) for name in ages}
         if all(is_blank(v) for v in values.values()):
-            row.note("rejected", col, region, "no figures in this row (a note line?)",
-                     "a municipality with one figure per age")
+            row.note(
+                "scb_empty",
+                "rejected",
+                col,
+                region,
+                "no figures in this row (a note line?)",
+                "a municipality with one figure per age",
+            )
             return row
         row.values["municipality"] = self.municipality(row, col, region)
         sums = {"children_0_17": 0, "children_0_5": 0}
@@ -212,10 +313,20 @@ class _Validator:
             try:
                 count = parse_count(values[name])
             except CellError as exc:
-                row.findings.append(Finding("rejected", "befolkning", row.source.file,
-                                            row.source.sheet, row.raw.number, name,
-                                            cell_text(values[name]), exc.message,
-                                            exc.expected))
+                row.findings.append(
+                    Finding(
+                        "rejected",
+                        "befolkning",
+                        row.source.file,
+                        row.source.sheet,
+                        row.raw.number,
+                        name,
+                        cell_text(values[name]),
+                        exc.message,
+                        exc.expected,
+                        reason=exc.reason,
+                    )
+                )
                 continue
             if count is None:
                 continue
@@ -232,18 +343,37 @@ class _Validator:
         participants, completed = v.get("participants"), v.get("completed")
         women, men = v.get("participants_women"), v.get("participants_men")
         if participants is not None and completed is not None and completed > participants:
-            row.note("rejected", table.column("completed"), completed,
-                     f"more completed ({completed}) than started ({participants})",
-                     "completed ≤ participants")
-        if participants is not None and women is not None and men is not None \
-                and women + men > participants:
-            row.note("rejected", table.column("participants_men"), men,
-                     f"women ({women}) + men ({men}) exceed participants ({participants})",
-                     "women + men ≤ participants")
+            row.note(
+                "completed_above_participants",
+                "rejected",
+                table.column("completed"),
+                completed,
+                f"more completed ({completed}) than started ({participants})",
+                "completed ≤ participants",
+            )
+        if (
+            participants is not None
+            and women is not None
+            and men is not None
+            and women + men > participants
+        ):
+            row.note(
+                "gender_above_participants",
+                "rejected",
+                table.column("participants_men"),
+                men,
+                f"women ({women}) + men ({men}) exceed participants ({participants})",
+                "women + men ≤ participants",
+            )
         if not row.rejected and participants is None and v.get("groups") is None:
-            row.note("warning", table.column("participants"), "",
-                     "neither groups nor participants given: not counted as offered",
-                     "groups or participants")
+            row.note(
+                "not_offered",
+                "warning",
+                table.column("participants"),
+                "",
+                "neither groups nor participants given: not counted as offered",
+                "groups or participants",
+            )
 
     def rules_kommun(self, row: _Row) -> None:
         v = row.values
@@ -251,17 +381,32 @@ class _Validator:
         if v.get("steering_group") is False:
             for col_id in GROUP_COLUMNS:
                 if v.get(col_id):
-                    row.note("warning", table.column(col_id), "Ja",
-                             "a sector takes part in a group, but no group exists",
-                             "blank or Nej when there is no group")
+                    row.note(
+                        "group_without_group",
+                        "warning",
+                        table.column(col_id),
+                        "Ja",
+                        "a sector takes part in a group, but no group exists",
+                        "blank or Nej when there is no group",
+                    )
 
     def rules_befolkning(self, row: _Row) -> None:
         v = row.values
         young, all_ = v.get("children_0_5"), v.get("children_0_17")
         if young is not None and all_ is not None and young > all_:
-            row.note("rejected", TABLES["befolkning"].column("children_0_5"), young,
-                     f"more children aged 0–5 ({young}) than aged 0–17 ({all_})",
-                     "children_0_5 ≤ children_0_17")
+            row.note(
+                "young_above_all",
+                "rejected",
+                TABLES["befolkning"].column("children_0_5"),
+                young,
+                f"more children aged 0–5 ({young}) than aged 0–17 ({all_})",
+                "children_0_5 ≤ children_0_17",
+            )
+
+
+def _where(row: _Row) -> str:
+    sheet = f" sheet {row.source.sheet!r}" if row.source.sheet else ""
+    return f"row {row.raw.number} of {row.source.file}{sheet}"
 
 
 def _duplicates(table: Table, rows: list[_Row]) -> None:
@@ -277,18 +422,27 @@ def _duplicates(table: Table, rows: list[_Row]) -> None:
             continue
         content = [tuple(r.values.get(c) for c in table.column_ids) for r in group]
         first = group[0]
-        where = lambda r: f"row {r.raw.number} of {r.source.file}" + (  # noqa: E731
-            f" sheet {r.source.sheet!r}" if r.source.sheet else "")
         if len(set(content)) == 1:
             for other in group[1:]:
-                other.note("rejected", None, "", f"exact duplicate of {where(first)}",
-                           f"one row per {key_cols}")
+                other.note(
+                    "exact_duplicate",
+                    "rejected",
+                    None,
+                    "",
+                    f"exact duplicate of {_where(first)}",
+                    f"one row per {key_cols}",
+                )
         else:
             for row in group:
-                others = "; ".join(where(o) for o in group if o is not row)
-                row.note("rejected", None, "",
-                         f"conflicting answers for the same {key_cols}: also {others}",
-                         f"one row per {key_cols}")
+                others = "; ".join(_where(o) for o in group if o is not row)
+                row.note(
+                    "conflicting_duplicate",
+                    "rejected",
+                    None,
+                    "",
+                    f"conflicting answers for the same {key_cols}: also {others}",
+                    f"one row per {key_cols}",
+                )
 
 
 _DTYPES = {"yesno": "boolean", "count": "Int64"}
@@ -298,10 +452,14 @@ def _frame(table: Table, rows: list[_Row]) -> pd.DataFrame:
     extra = ["programme_name", "in_catalogue"] if table.id == "program" else []
     columns = [*table.column_ids, *extra, *SOURCE_COLUMNS]
     records = [
-        {**{c: r.values.get(c) for c in table.column_ids + extra},
-         "source_file": r.source.file, "source_sheet": r.source.sheet,
-         "source_row": r.raw.number}
-        for r in rows if not r.rejected
+        {
+            **{c: r.values.get(c) for c in table.column_ids + extra},
+            "source_file": r.source.file,
+            "source_sheet": r.source.sheet,
+            "source_row": r.raw.number,
+        }
+        for r in rows
+        if not r.rejected
     ]
     frame = pd.DataFrame(records, columns=columns)
     for col in table.columns:
@@ -315,15 +473,22 @@ def _frame(table: Table, rows: list[_Row]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def validate_round(data_dir: str | Path, year: int, region: str = DEFAULT_REGION,
-                   strict: bool = False, reference: Reference | None = None) -> RoundData:
+def validate_round(
+    data_dir: str | Path,
+    year: int,
+    region: str = DEFAULT_REGION,
+    strict: bool = False,
+    reference: Reference | None = None,
+) -> RoundData:
     """Read and validate one round's files into canonical tables and a report."""
     reference = reference or load_reference()
     validator = _Validator(reference, region)
     raw = read_round(data_dir, year)
     report = ValidationReport(year=year, region=region, files=[p.name for p in raw.files])
     for file, sheet, message in raw.notes:
-        report.findings.append(Finding("info", "", file, sheet, None, "", "", message))
+        report.findings.append(
+            Finding("info", "", file, sheet, None, "", "", message, reason="unknown_sheet")
+        )
 
     present = {t.table.id for t in raw.tables}
     missing = [TABLES[t] for t in REQUIRED_TABLES if t not in present]
@@ -338,18 +503,33 @@ def validate_round(data_dir: str | Path, year: int, region: str = DEFAULT_REGION
         rows: list[_Row] = []
         for source in sources:
             for column in source.ignored_columns:
-                report.findings.append(Finding(
-                    "info", table_id, source.file, source.sheet, source.header_row, column,
-                    "", "column not part of the table: not read (checked for personal data)"))
+                report.findings.append(
+                    Finding(
+                        "info",
+                        table_id,
+                        source.file,
+                        source.sheet,
+                        source.header_row,
+                        column,
+                        "",
+                        "column not part of the table: not read (checked for personal data)",
+                        reason="ignored_column",
+                    )
+                )
             rows.extend(validator.row(source, r) for r in source.rows)
         _duplicates(table, rows)
         for row in rows:
             report.findings.extend(row.findings)
         rejected = sum(r.rejected for r in rows)
         warned = sum(1 for r in rows if not r.rejected and r.findings)
-        count = TableCount(table_id, rows_in=len(rows), accepted=len(rows) - rejected,
-                           accepted_with_warning=warned, rejected=rejected,
-                           blank_rows_skipped=sum(s.blank_rows for s in sources))
+        count = TableCount(
+            table_id,
+            rows_in=len(rows),
+            accepted=len(rows) - rejected,
+            accepted_with_warning=warned,
+            rejected=rejected,
+            blank_rows_skipped=sum(s.blank_rows for s in sources),
+        )
         frame = _frame(table, rows)
         if not count.balanced or len(frame) != count.accepted:
             raise AssertionError(f"row reconciliation failed for table {table_id}: {count}")

@@ -346,3 +346,17 @@ def test_scb_export_missing_ages_stops_the_round(tmp_path):
     with pytest.raises(InputError, match=r"befolkning.csv, row 1: the SCB age columns do not "
                                          r"add up to ages 0–17 exactly"):
         validate_round(data, 2024)
+
+
+def test_every_finding_has_a_swedish_reason_label(tmp_path):
+    from evaluation.reasons import REASONS
+
+    rows = [["Norra", "ABC", "Skola", "1", "8", "", "", "", "", ""],
+            ["Nora", "ABC", "Skola", "1", "-1", "", "", "", "", ""],
+            ["Nora", "Komet", "Skola", "1", "8", "", "", "9", "", ""],
+            ["Nora", "Okänt program", "Skolan", "", "", "", "", "", "", ""]]
+    result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
+    reasons = [f.reason for f in result.report.findings]
+    assert reasons == ["unknown_municipality", "negative_count", "completed_above_participants",
+                       "unclassified_programme", "not_offered"]
+    assert all(r in REASONS for r in reasons)
