@@ -270,7 +270,9 @@ def _fit(model: sm.GLM) -> GLMResults:
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PerfectSeparationWarning)
-        return model.fit()
+        result = model.fit()
+        _ = result.null_deviance  # fits the null model lazily: inside the filter too
+        return result
 
 
 def _lr_p_value(deviance_drop: float) -> float:

@@ -522,3 +522,13 @@ def test_results_are_plain_floats_for_export():
     for estimate in (rate(12, 3000), rate(3, 3000), proportion_difference(1, 2, 1, 3),
                      rate_ratio(3, 4, 5, 6), proportion(1, 3)):
         assert all(type(v) is float for v in (estimate.value, estimate.low, estimate.high))
+
+
+def test_flat_rate_trend_fits_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trend = rate_trend([2024, 2026, 2028], [48, 48, 48], [35238, 35238, 35238])
+    assert abs(trend.slope) < 1e-9
+    assert trend.projection == pytest.approx(48 / 35238 * 1000)

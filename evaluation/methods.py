@@ -1,0 +1,219 @@
+"""The method appendix, generated from the indicator registry so that it always
+describes what the code computes. Used for `docs/metoder.md` and the report's
+methods section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evaluation.config import Settings
+from evaluation.formatting import MISSING, WITHHELD, percent
+from evaluation.indicators import GOAL_AREAS, REGISTRY, UNIT_LABELS, Indicator, by_goal_area
+from evaluation.schema import TABLES, TARGET_YEAR
+
+_METHOD = {
+    "census": ("Totalräkning: alla kommuner, programinsatser eller enheter räknas, så "
+               "värdet är ingen skattning och redovisas utan konfidensintervall."),
+    "wilson": "Andel med Wilsons konfidensintervall.",
+    "poisson_byar": ("Antal per 1 000 barn med exakt Poissonintervall när antalet är under 10 "
+                     "och Byars metod från 10 och uppåt."),
+    "mean": ("Medelvärde per kommun över de kommuner som svarat; alla kommuner räknas, så "
+             "inget konfidensintervall redovisas."),
+}
+_CHANGE = {
+    "census": ("Skillnaden mellan omgångarna, och vilka kommuner som tillkommit och fallit "
+               "bort bland dem som svarat båda omgångarna."),
+    "newcombe": "Skillnaden i procentenheter med Newcombes konfidensintervall.",
+    "rate_ratio": ("Kvoten mellan omgångarnas värden (rate ratio) med exakt "
+                   "konfidensintervall."),
+    "difference": "Skillnaden mellan omgångarnas värden.",
+}
+
+
+def _and(items: tuple[str, ...]) -> str:
+    """"A", "A och B", "A, B och C"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def _change_kind(ind: Indicator) -> str:
+    if ind.census:
+        return "census"
+    return {"wilson": "newcombe", "poisson_byar": "rate_ratio"}.get(ind.method, "difference")
+
+
+def _target_text(ind: Indicator) -> str:
+    if ind.target == "rising":
+        return "Stigande värde"
+    if ind.target == "monitored":
+        return "Inget mål, följs över tid"
+    return percent(ind.target_value)
+
+
+def _status_text(ind: Indicator) -> str:
+    if ind.target == "monitored":
+        return "Ingen status (indikatorn följs utan mål)."
+    if ind.target == "rising":
+        return ("På väg när värdet ökat sedan förra omgången (två omgångar) eller när "
+                "trendens lutning är positiv (tre omgångar eller fler), annars ej på väg. "
+                "Aldrig uppnått.")
+    return (f"Uppnått vid {_target_text(ind)}. Annars på väg när trenden når målet "
+            f"{TARGET_YEAR}, se Status mot målet.")
+
+
+def _sources(ind: Indicator) -> str:
+    labels = [TABLES[t].label for t in ind.sources]
+    if ind.id in {"1.1", "1.2", "2.5", "2.6"}:
+        labels.append("programkatalogen")
+    return ", ".join(labels)
+
+
+def indicator_section(ind: Indicator, settings: Settings | None = None) -> str:
+    """One indicator's definition as Markdown."""
+    settings = settings or Settings()
+    lines = [
+        f"### {ind.id} {ind.title}",
+        "",
+        ind.definition,
+        "",
+        f"- **Täljare:** {ind.numerator}",
+        f"- **Nämnare:** {ind.denominator}",
+        f"- **Enhet:** {UNIT_LABELS[ind.unit]}",
+        f"- **Källor:** {_sources(ind)}",
+        f"- **Metod:** {_METHOD[ind.method]}",
+        f"- **Förändring:** {_CHANGE[_change_kind(ind)]}",
+        f"- **Mål {TARGET_YEAR}:** {_target_text(ind)}",
+        f"- **Status:** {_status_text(ind)}",
+    ]
+    if ind.blanks:
+        lines.append(f"- **Tomma svar:** {ind.blanks}")
+    if ind.parent_counts and settings.suppression_threshold > 0:
+        lines.append(f"- **Röjandeskydd:** värdet visas inte när det bygger på färre än "
+                     f"{settings.suppression_threshold} föräldrar, se Röjandeskydd.")
+    return "\n".join(lines) + "\n"
+
+
+def _common(settings: Settings) -> str:
+    level = percent(settings.confidence_level)
+    chosen = settings.evidence_based_classes
+    classes = ("inga klasser" if not chosen
+               else f"klassen {chosen[0]}" if len(chosen) == 1 else f"klasserna {_and(chosen)}")
+    threshold = settings.suppression_threshold
+    parent_based = tuple(ind.id for ind in REGISTRY.values() if ind.parent_counts)
+    if threshold > 0:
+        disclosure = (
+            f"Antal föräldrar från 1 till {threshold - 1} i en kommun visas som "
+            f"”<{threshold}”, och andelar och kvoter som bygger på dem visas inte (”{WITHHELD}”): "
+            "värde, konfidensintervall, täljare och nämnare lämnas tomma och raden markeras "
+            "som skyddad (suppressed). För en andel av föräldrar prövas täljaren, nämnaren "
+            "och skillnaden mellan dem (till exempel kvinnorna bredvid männen). Om exakt en "
+            "kommuns värde är skyddat och länets summa visas, skyddas också den kommun som "
+            "har näst minst antal, så att det skyddade värdet inte kan räknas fram ur "
+            "summan; finns ingen sådan kommun skyddas länets värde. "
+            f"Indikatorerna {_and(parent_based)} räknar samma föräldrar, så en kommun "
+            "som skyddas i en av dem skyddas i alla den omgången. Länets värde skyddas "
+            "också när det självt bygger på få föräldrar. Samma regler gäller antalet "
+            "deltagare per program och per evidensklass. Förändring och status redovisas "
+            "inte för skyddade värden."
+        )
+    else:
+        disclosure = ("Röjandeskyddet är avstängt i denna körning (tröskel 0): tabellerna är "
+                      "endast för internt bruk och får inte publiceras.")
+    return f"""## Gemensamma regler
+
+### Vilka kommuner räknas
+
+Kommunens värde bygger på kommunens egna svar. Länets värde för enkätbaserade
+indikatorer räknas över de kommuner som besvarat enkäten, det vill säga finns med i
+tabellen Kommun; en kommun som inte svarat får inget värde (”{MISSING}”). Undantag är
+andelen samlokaliserade BMM och BVC (2.3, 2.4), som räknas över alla enheter i
+regionens förteckning oavsett om kommunen svarat, och svarsfrekvensen (D.1), där en
+kommun som inte svarat räknas med värdet 0.
+
+### Tomma svar
+
+Ett tomt svar betyder att uppgiften saknas, aldrig nej. Nämnaren för en andel kommuner
+med ja är de kommuner som besvarat just den frågan. När flera svar vägs samman (alla
+fem sektorer, samlokalisering med två verksamheter) blir resultatet nej så snart ett
+av svaren är nej, och okänt (räknas inte) så länge ett tomt svar kan avgöra saken. En
+kommun utan lednings- eller samverkansgrupp har inte alla fem sektorer i gruppen.
+
+### Erbjudna program och evidensklasser
+
+Ett program räknas som erbjudet när det har minst en deltagare eller minst en grupp.
+Evidensklasserna är utvärderarnas egen, redigerbara skala i programkatalogen. Som
+evidensbaserade räknas {classes}. Program som inte finns i katalogen
+redovisas som ”Ej klassificerat” och räknas aldrig som evidensbaserade. Åldersspannen
+för indikator 2.5 är 0–5, 6–12 och 13–17 år; ett spann täcks när minst ett erbjudet
+katalogprogram har en målålder som överlappar spannet.
+
+### Konfidensintervall
+
+Andelar av föräldrar redovisas med Wilsons intervall och antal föräldrar per 1 000 barn
+med exakt Poissonintervall (under 10 deltagare) eller Byars metod (10 eller fler), med
+konfidensgraden {level}. Andelar av kommuner, programinsatser och enheter är
+totalräkningar och redovisas utan intervall, liksom medelvärdet per kommun (1.2) och
+familjecentraler per 1 000 barn (2.2), där alla enheter räknas.
+
+### Förändring sedan förra omgången
+
+För ja/nej-indikatorer redovisas skillnaden och vilka kommuner som tillkommit och fallit
+bort, bland kommuner som svarat båda omgångarna. Andelar av föräldrar jämförs med
+Newcombes intervall för skillnaden, antal per 1 000 barn med kvoten mellan omgångarna
+och dess exakta intervall, övriga indikatorer med skillnaden mellan värdena.
+
+### Status mot målet
+
+- **Uppnått:** värdet når målet (100 %).
+- **Baslinje:** första omgången med ett värde; det finns ännu ingen riktning att bedöma.
+- **Två omgångar:** förändringen mellan dem förlängs som en rät linje till {TARGET_YEAR};
+  på väg om linjen når målet, annars ej på väg.
+- **Tre omgångar eller fler:** en trend anpassas till alla omgångar hittills (logistisk
+  regression, binomial GLM, för andelar; Poissonregression med befolkningen som offset
+  för antal per 1 000 barn och för medelvärdet per kommun); på väg om trendens
+  skattade värde år {TARGET_YEAR} når målet. Går modellen inte att anpassa används
+  regeln för två omgångar på de två senaste.
+- En andel räknas som att nå 100 % när det framskrivna antalet avrundat blir alla, det
+  vill säga andelen är minst (n − ½)/n där n är nämnaren i den senaste omgången.
+- **Stigande mål:** på väg när värdet ökat (två omgångar) eller trendens lutning är
+  positiv (tre eller fler), annars ej på väg; aldrig uppnått.
+- **Följs utan mål:** ingen status.
+- Omgången {TARGET_YEAR} och senare: ett mål som inte är nått är ej på väg.
+
+### Röjandeskydd
+
+{disclosure}
+"""
+
+
+def methods_markdown(settings: Settings | None = None) -> str:
+    """The whole method appendix in Swedish Markdown."""
+    settings = settings or Settings()
+    parts = [
+        "# Metoder och definitioner",
+        "",
+        "Uppföljningen av den regionala strategin för föräldraskapsstöd 2024–2030 görs "
+        "vartannat år. Varje indikator beräknas för länet och för var och en av länets "
+        "kommuner. Andelar anges som procent, antal per 1 000 barn med en decimal.",
+        "",
+        "## Indikatorer",
+        "",
+    ]
+    for area, indicators in by_goal_area().items():
+        if not indicators:
+            continue
+        name = GOAL_AREAS[area]
+        parts += [f"### Målområde {area}: {name}" if area.isdigit() else f"### {name}", ""]
+        for ind in indicators:
+            parts.append(indicator_section(ind, settings).replace("### ", "#### ", 1))
+    parts.append(_common(settings))
+    return "\n".join(parts)
+
+
+def write_methods(path: str | Path, settings: Settings | None = None) -> Path:
+    """Write the method appendix as UTF-8 Markdown."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(methods_markdown(settings), encoding="utf-8")
+    return path

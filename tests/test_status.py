@@ -1,0 +1,251 @@
+"""Change, trend and status over synthetic rounds whose answers are known."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from test_indicators import base_round, make_reference
+
+from evaluation.config import Settings
+from evaluation.exceptions import ParameterError
+from evaluation.status import (
+    ACHIEVED,
+    BASELINE,
+    NOT_ON_TRACK,
+    ON_TRACK,
+    assign_status,
+    changes,
+    history_table,
+    reaches,
+    trends,
+)
+
+
+def row(year, indicator, numerator, denominator, area="18", level="county", per=1.0,
+        suppressed=False):
+    value = None if numerator is None else numerator / denominator * per
+    return {"round": year, "level": level, "area_code": area, "area_name": area,
+            "indicator": indicator, "numerator": numerator, "denominator": denominator,
+            "value": value, "ci_low": None, "ci_high": None, "target": None, "status": None,
+            "suppressed": suppressed}
+
+
+def tidy(*rows: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows))
+    frame["numerator"] = frame["numerator"].astype("Int64")
+    frame["denominator"] = frame["denominator"].astype("Int64")
+    frame["value"] = frame["value"].astype("Float64")
+    return frame
+
+
+def status_of(table: pd.DataFrame, year: int, indicator: str, area: str = "18") -> object:
+    out = assign_status(table)
+    hit = out.loc[(out["round"] == year) & (out["indicator"] == indicator)
+                  & (out["area_code"] == area), "status"]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+YEARS = (2024, 2026, 2028)
+
+
+# -------------------------------------------------------------------------- status
+
+
+def test_first_round_is_the_baseline():
+    assert status_of(tidy(row(2024, "3.1", 6, 12)), 2024, "3.1") == BASELINE
+
+
+def test_target_met_is_achieved_even_in_the_first_round():
+    assert status_of(tidy(row(2024, "3.1", 12, 12)), 2024, "3.1") == ACHIEVED
+
+
+def test_two_rounds_extend_the_change_in_a_straight_line_to_2030():
+    # 9/12 -> 10/12 over 2024–2026: +1/12 per two years, four years left: 10/12 + 2/12 = 1.
+    on_track = tidy(row(2024, "3.3", 9, 12), row(2026, "3.3", 10, 12))
+    assert status_of(on_track, 2026, "3.3") == ON_TRACK
+    # 8/12 -> 9/12: 9/12 + 2/12 = 11/12 = 0.917 < (12 − ½)/12 = 0.958.
+    short = tidy(row(2024, "3.3", 8, 12), row(2026, "3.3", 9, 12))
+    assert status_of(short, 2026, "3.3") == NOT_ON_TRACK
+
+
+def test_falling_share_is_not_on_track():
+    table = tidy(row(2024, "3.1", 10, 12), row(2026, "3.1", 9, 12))
+    assert status_of(table, 2026, "3.1") == NOT_ON_TRACK
+
+
+def test_three_rounds_use_the_glm_projection():
+    # 4/12, 8/12, 11/12: logits −0.69, +0.69, +2.40 rise about 1.5 per round, so the
+    # 2030 projection is about logit 3.9 (98 %), above (12 − ½)/12 = 95.8 %.
+    rising = tidy(*(row(y, "2.1", x, 12) for y, x in zip(YEARS, (4, 8, 11), strict=True)))
+    assert status_of(rising, 2028, "2.1") == ON_TRACK
+    # 3/12, 4/12, 4/12: logits −1.10, −0.69, −0.69: the line ends near 39 % in 2030.
+    flat = tidy(*(row(y, "2.1", x, 12) for y, x in zip(YEARS, (3, 4, 4), strict=True)))
+    assert status_of(flat, 2028, "2.1") == NOT_ON_TRACK
+
+
+def test_glm_and_straight_line_can_disagree_and_three_rounds_use_the_glm():
+    # 2/12, 2/12, 8/12. The last two rounds alone: 8/12 + 6/12 per two years × 1 = 14/12,
+    # a straight line that would say on track. The logistic fit through all three
+    # (logits −1.61, −1.61, +0.69) projects about 85 % for 2030: not on track.
+    table = tidy(*(row(y, "3.4", x, 12) for y, x in zip(YEARS, (2, 2, 8), strict=True)))
+    assert status_of(table, 2028, "3.4") == NOT_ON_TRACK
+
+
+def test_rising_target_is_on_track_when_the_rate_rises_and_never_achieved():
+    up = tidy(*(row(y, "1.4", c, 10000, per=1000)
+                for y, c in zip(YEARS, (10, 20, 30), strict=True)))
+    down = tidy(*(row(y, "1.4", c, 10000, per=1000)
+                  for y, c in zip(YEARS, (30, 20, 10), strict=True)))
+    assert status_of(up, 2026, "1.4") == ON_TRACK      # two rounds: rose
+    assert status_of(up, 2028, "1.4") == ON_TRACK      # GLM slope > 0
+    assert status_of(down, 2026, "1.4") == NOT_ON_TRACK
+    assert status_of(down, 2028, "1.4") == NOT_ON_TRACK
+
+
+def test_unchanged_rate_is_not_on_track():
+    same = tidy(*(row(y, "1.4", 20, 10000, per=1000) for y in YEARS))
+    assert status_of(same, 2026, "1.4") == NOT_ON_TRACK
+    assert status_of(same, 2028, "1.4") == NOT_ON_TRACK
+
+
+def test_monitored_indicator_has_no_status():
+    table = tidy(*(row(y, "1.5", x, 40) for y, x in zip(YEARS, (5, 8, 12), strict=True)))
+    assert assign_status(table)["status"].isna().all()
+
+
+def test_withheld_and_missing_values_have_no_status_and_are_skipped():
+    table = tidy(row(2024, "1.4", 10, 10000, per=1000),
+                 row(2026, "1.4", None, None, suppressed=True),
+                 row(2028, "1.4", 30, 10000, per=1000))
+    assert pd.isna(status_of(table, 2026, "1.4"))
+    # 2028 is judged on 2024 and 2028 only: it rose.
+    assert status_of(table, 2028, "1.4") == ON_TRACK
+
+
+def test_in_the_target_year_a_target_not_met_is_not_on_track():
+    table = tidy(row(2028, "3.1", 9, 12), row(2030, "3.1", 11, 12))
+    assert status_of(table, 2030, "3.1") == NOT_ON_TRACK
+
+
+def test_a_share_reaches_the_target_when_its_count_rounds_to_all():
+    assert reaches(1.0, 11.5 / 12, 12)
+    assert not reaches(1.0, 11.4 / 12, 12)
+    assert reaches(1.0, 1.0, None)
+
+
+def test_municipality_yes_no_series_is_judged_as_well():
+    table = tidy(row(2024, "3.1", 0, 1, area="1880", level="municipality"),
+                 row(2026, "3.1", 0, 1, area="1880", level="municipality"),
+                 row(2028, "3.1", 1, 1, area="1880", level="municipality"))
+    out = assign_status(table).set_index("round")["status"]
+    assert out.to_dict() == {2024: BASELINE, 2026: NOT_ON_TRACK, 2028: ACHIEVED}
+
+
+# -------------------------------------------------------------------------- change
+
+
+def census_rounds() -> pd.DataFrame:
+    # Round 1: 1880 yes, 1881 no, 1885 yes; round 2: 1880 yes, 1881 yes, 1885 no;
+    # 1884 answered only in round 2 (yes), so it is neither gained nor lost.
+    rows = [row(2024, "3.1", 2, 3), row(2026, "3.1", 3, 4)]
+    for year, answers in ((2024, {"1880": 1, "1881": 0, "1885": 1}),
+                          (2026, {"1880": 1, "1881": 1, "1885": 0, "1884": 1})):
+        for code, yes in answers.items():
+            rows.append(row(year, "3.1", yes, 1, area=code, level="municipality"))
+    return tidy(*rows)
+
+
+def test_census_change_names_the_municipalities_gained_and_lost():
+    out = changes(census_rounds())
+    county = out.loc[(out["level"] == "county")].iloc[0]
+    assert county["gained"] == ("1881",)
+    assert county["lost"] == ("1885",)
+    assert county["difference"] == pytest.approx(3 / 4 - 2 / 3)
+    assert county["change_method"] == "census"
+    assert (county["round"], county["previous_round"]) == (2026, 2024)
+
+
+def test_parent_share_change_has_newcombes_interval():
+    # Newcombe (1998), Statistics in Medicine 17:873, table II, example (a):
+    # 56/70 − 48/80 = 0.2000, method 10 interval 0.0524 to 0.3339.
+    table = tidy(row(2024, "1.5", 48, 80), row(2026, "1.5", 56, 70))
+    change = changes(table).iloc[0]
+    assert change["change_method"] == "newcombe"
+    assert change["difference"] == pytest.approx(0.2)
+    assert change["change_low"] == pytest.approx(0.0524, abs=5e-5)
+    assert change["change_high"] == pytest.approx(0.3339, abs=5e-5)
+
+
+def test_rate_change_is_a_rate_ratio_with_an_interval():
+    # 30 per 10 000 after 20 per 10 000: ratio 1.5.
+    table = tidy(row(2024, "1.4", 20, 10000, per=1000), row(2026, "1.4", 30, 10000, per=1000))
+    change = changes(table).iloc[0]
+    assert change["change_method"] == "rate_ratio"
+    assert change["ratio"] == pytest.approx(1.5)
+    assert change["difference"] == pytest.approx(1.0)  # 3.0 − 2.0 per 1 000
+    assert change["change_low"] < 1.5 < change["change_high"]
+
+
+def test_mean_change_is_the_plain_difference():
+    table = tidy(row(2024, "1.2", 6, 4), row(2026, "1.2", 10, 4))
+    change = changes(table).iloc[0]
+    assert change["change_method"] == "difference"
+    assert change["difference"] == pytest.approx(1.0)  # 2.5 − 1.5
+    assert pd.isna(change["change_low"])
+
+
+def test_no_change_is_given_for_a_withheld_value():
+    table = tidy(row(2024, "1.4", None, None, suppressed=True),
+                 row(2026, "1.4", 30, 10000, per=1000))
+    change = changes(table).iloc[0]
+    assert pd.isna(change["previous_value"]) and pd.isna(change["ratio"])
+    assert pd.isna(change["difference"])
+
+
+def test_first_round_alone_has_no_changes():
+    assert changes(tidy(row(2024, "3.1", 2, 3))).empty
+
+
+# --------------------------------------------------------------------------- trend
+
+
+def test_trend_needs_three_rounds_and_follows_the_rate():
+    counts = (10, 20, 40)
+    table = tidy(*(row(y, "1.4", c, 10000, per=1000)
+                   for y, c in zip(YEARS, counts, strict=True)))
+    out = trends(table)
+    assert out["round"].tolist() == [2028]
+    fit = out.iloc[0]
+    # Counts doubling every round over the same population lie exactly on a log-linear
+    # line: slope ln 2 / 2 per year, and 2030 projects 80 per 10 000 = 8.0 per 1 000.
+    assert fit["slope"] == pytest.approx(math.log(2) / 2, rel=1e-6)
+    assert fit["projection"] == pytest.approx(8.0, rel=1e-6)
+    assert fit["projection_low"] < 8.0 < fit["projection_high"]
+
+
+def test_trend_accepts_a_list_of_round_tables():
+    tables = [tidy(row(y, "3.1", x, 12)) for y, x in zip(YEARS, (4, 8, 11), strict=True)]
+    out = trends(tables)
+    assert len(out) == 1 and out.iloc[0]["slope"] > 0
+
+
+# ------------------------------------------------------------------- whole rounds
+
+
+def test_history_table_fills_status_for_every_round():
+    table = history_table([base_round(2026), base_round(2024)], make_reference(), Settings())
+    assert table["round"].unique().tolist() == [2024, 2026]
+    county = table.loc[(table["level"] == "county") & (table["indicator"] == "3.4")]
+    # 2 of 2 who answered the routine question in both rounds: achieved.
+    assert county["status"].tolist() == [ACHIEVED, ACHIEVED]
+    rate = table.loc[(table["area_code"] == "18") & (table["indicator"] == "1.4")]
+    # The same rate twice: a rising target that did not rise.
+    assert rate["status"].tolist() == [BASELINE, NOT_ON_TRACK]
+
+
+def test_history_of_the_same_year_twice_is_refused():
+    with pytest.raises(ParameterError, match=r"distinct years, got \[2024, 2024\]"):
+        history_table([base_round(2024), base_round(2024)], make_reference(), Settings())
