@@ -461,11 +461,11 @@ def show_municipality_trends(result: RoundResult, code: str,
 
 
 def methods(result: RoundResult) -> object:
+    import re
+
     from IPython.display import Markdown
 
     from evaluation.methods import methods_markdown
-
-    import re
 
     # The report has its own h1: the method text's headings move down one level.
     text = re.sub(r"^(#{1,5}) ", r"#\1 ", methods_markdown(result.settings), flags=re.MULTILINE)
