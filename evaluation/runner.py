@@ -1,0 +1,188 @@
+"""Running a round end to end: read and validate once, compute once, execute every
+report notebook in parallel, publish atomically (DESIGN §6–7)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from evaluation import formatting as fmt
+from evaluation.config import PROJECT_ROOT, Settings, load_settings
+from evaluation.exceptions import InputError, ParameterError, ReportError
+from evaluation.execute import NotebookJob, execute_notebooks
+from evaluation.indicators import REGISTRY
+from evaluation.model import RoundData
+from evaluation.parameters import check_names
+from evaluation.publish import RunLock, keep_failed, publish, staging, write_manifest
+from evaluation.reading import round_files
+from evaluation.reference import Reference, load_reference
+from evaluation.results import RoundResult, compute_round, write_indicator_files
+from evaluation.schema import DEFAULT_REGION, ROUNDS
+from evaluation.site import Link, write_round_index, write_site_index
+from evaluation.validation import validate_round
+from evaluation.validation_report import write_validation_csv
+
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+REGIONAL = "regional.ipynb"
+PROFILE = "kommunprofil.ipynb"
+RESULT_FILE = "round.pkl"
+SYNTHETIC_MARKERS = ("LASMIG.txt", "README.txt")
+
+
+def notebook(name: str) -> Path:
+    path = NOTEBOOKS / name
+    if not path.is_file():
+        raise ParameterError(f"report notebook {name!r} not found in {NOTEBOOKS.name}/")
+    return path
+
+
+def history(data: str | Path, year: int, region: str = DEFAULT_REGION, strict: bool = False,
+            reference: Reference | None = None) -> list[RoundData]:
+    """The round and every earlier round found in the data folder, validated."""
+    years = [y for y in ROUNDS if y < year and (Path(data) / str(y)).is_dir()]
+    earlier = [validate_round(data, y, region, reference=reference) for y in years]
+    return [*earlier, validate_round(data, year, region, strict=strict, reference=reference)]
+
+
+def is_synthetic(data: str | Path, year: int) -> bool:
+    """Example data say so in their read-me, and the reports repeat it."""
+    folder = Path(data) / str(year)
+    for name in SYNTHETIC_MARKERS:
+        path = folder / name
+        if path.is_file() and "syntetisk" in path.read_text(encoding="utf-8",
+                                                             errors="replace").lower():
+            return True
+    return False
+
+
+def compute(data: str | Path, year: int, region: str = DEFAULT_REGION, strict: bool = False,
+            settings: Settings | None = None,
+            reference: Reference | None = None) -> RoundResult:
+    """Read, validate and compute a round (with its earlier rounds) once."""
+    reference = reference or load_reference()
+    settings = settings or load_settings()
+    result = compute_round(history(data, year, region, strict, reference), reference, settings)
+    result.extra["synthetic"] = is_synthetic(data, year)
+    return result
+
+
+def _jobs(result: RoundResult, stage: Path, codes: Sequence[str],
+          settings: Settings) -> list[NotebookJob]:
+    names = result.municipalities.set_index("code")["short_name"]
+    regional_params = {"result_path": RESULT_FILE, "boundary_file": settings.boundary_file}
+    jobs = [NotebookJob(
+        name="regional", notebook=notebook(REGIONAL),
+        output=stage / "notebooks" / "regional.ipynb", parameters=regional_params,
+        html=stage / "regional.html",
+        title=f"Regionrapport: föräldraskapsstöd i {result.region_name} {result.year}")]
+    for code in codes:
+        jobs.append(NotebookJob(
+            name=f"kommuner/{code}", notebook=notebook(PROFILE),
+            output=stage / "notebooks" / f"kommunprofil-{code}.ipynb",
+            parameters={"result_path": RESULT_FILE, "municipality": code},
+            html=stage / "kommuner" / f"{code}.html",
+            title=f"Kommunprofil: {names[code]} {result.year}"))
+    for job in jobs[:2]:
+        check_names(job.notebook, job.parameters)
+    return jobs
+
+
+def _status_rows(result: RoundResult) -> list[dict[str, str]]:
+    from evaluation.report import target_text
+
+    table = result.table()
+    county = table.loc[table["level"] == "county"].set_index("indicator")
+    rows = []
+    for ind in REGISTRY.values():
+        row = county.loc[ind.id].to_dict() if ind.id in county.index else {}
+        row["indicator"] = ind.id
+        rows.append({"indicator": ind.id, "title": ind.title,
+                     "value": fmt.value_text(row) if row else fmt.MISSING,
+                     "target": target_text(ind), "status": row.get("status")})
+    return rows
+
+
+def _write_round_files(result: RoundResult, stage: Path, inputs: list[Path],
+                       parameters: dict, timings: dict[str, float],
+                       codes: Sequence[str]) -> None:
+    write_indicator_files(result, stage)
+    write_validation_csv(result.validation, stage / "validation.csv")
+    write_manifest(stage / "manifest.json", inputs, parameters, timings)
+    names = result.municipalities.set_index("code")["short_name"]
+    reports = [Link("Regionrapport", "regional.html",
+                    f"Länets rapport: status, målområden, metoder och datakvalitet {result.year}")]
+    reports += [Link(str(names[c]), f"kommuner/{c}.html", municipality=True) for c in codes]
+    downloads = [
+        Link("Indikatorer (CSV)", "indicators.csv", "Alla indikatorer, län och kommuner"),
+        Link("Indikatorer (Excel)", "indicators.xlsx", "Samma tabell som Excel-fil"),
+        Link("Valideringsrapport (CSV)", "validation.csv",
+             "Varje varning och avvisad rad med orsak"),
+        Link("Körningsmanifest (JSON)", "manifest.json",
+             "Indata med kontrollsummor, parametrar, versioner och tider"),
+    ]
+    write_round_index(stage, result.year, result.region_name, reports, _status_rows(result),
+                      downloads)
+
+
+def run_round(data: str | Path, year: int, out: str | Path = "reports",
+              region: str = DEFAULT_REGION, jobs: int | None = None,
+              municipalities: Sequence[str] | None = None, strict: bool = False,
+              progress: bool = True, settings: Settings | None = None) -> Path:
+    """Publish round `year` from `data` into `out/<year>/`; returns that folder.
+
+    Nothing is published unless every report succeeds: a failing report raises
+    `ReportError` naming the report and cell, its notebook is kept under
+    `out/.failed/<year>/`, and the previously published round is untouched.
+    """
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    out = Path(out)
+    settings = settings or load_settings()
+    with RunLock(out):
+        result = compute(data, year, region, strict, settings)
+        timings["read_validate_compute"] = round(time.perf_counter() - started, 3)
+        known = result.municipalities["code"].tolist()
+        codes = list(municipalities) if municipalities else known
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise ParameterError(f"--municipality: {unknown} not municipality code(s) of "
+                                 f"{result.region_name}; expected some of {', '.join(known)}")
+
+        stage = staging(out, year)
+        kept = False
+        try:
+            result.save(stage / RESULT_FILE)
+            step = time.perf_counter()
+            job_list = _jobs(result, stage, codes, settings)
+            outcomes = execute_notebooks(job_list, workers=jobs, progress=progress, cwd=stage)
+            timings["reports"] = round(time.perf_counter() - step, 3)
+            (stage / RESULT_FILE).unlink()  # holds unsuppressed figures: never published
+            failed = [o for o in outcomes if not o.ok]
+            if failed:
+                first = failed[0]
+                dest = keep_failed(stage, out, year)
+                kept = True
+                where = Path(first.job.output).relative_to(stage)
+                raise ReportError(first.job.name, first.failed_cell,
+                                  f"{first.error}; the executed notebook is kept as "
+                                  f"{out.name}/{dest.relative_to(out).as_posix()}/{where}")
+            inputs = [f for r in result.years for f in round_files(Path(data) / str(r))]
+            parameters = {"round": year, "region": result.region, "rounds": result.years,
+                          "municipalities": codes, "strict": strict,
+                          "evidence_based_classes": list(settings.evidence_based_classes),
+                          "suppression_threshold": settings.suppression_threshold,
+                          "confidence_level": settings.confidence_level}
+            timings["total"] = round(time.perf_counter() - started, 3)
+            _write_round_files(result, stage, inputs, parameters, timings, codes)
+            target = publish(stage, out, year)
+        except BaseException:
+            if not kept and stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
+            raise
+        write_site_index(out)
+    return target
+
+
+__all__ = ["compute", "history", "run_round", "InputError"]
