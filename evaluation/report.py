@@ -27,8 +27,9 @@ GROUP_SECTORS = {
     "group_health_care": "Hälso- och sjukvård",
     "group_civil_society": "Civilsamhälle",
 }
-STATUS_CLASS = {"uppnått": "met", "på väg": "on-track", "ej på väg": "off-track",
-                "baslinje": "baseline"}
+#: CSS classes of the shared stylesheet (templates/style.css.j2).
+STATUS_CLASS = {"uppnått": "uppnatt", "på väg": "pa-vag", "ej på väg": "ej-pa-vag",
+                "baslinje": "baslinje"}
 
 
 class Html(str):
@@ -52,7 +53,7 @@ def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[object]],
     for row in rows:
         cells = []
         for i, value in enumerate(row):
-            cls = ' class="num"' if i in numeric else ""
+            cls = ' class="tal"' if i in numeric else ""
             if i == 0 and row_header:
                 cells.append(f'<th scope="row"{cls}>{cell(value)}</th>')
             else:

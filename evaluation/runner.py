@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evaluation import formatting as fmt
+from evaluation.charts import swedish_sort_key
 from evaluation.config import PROJECT_ROOT, Settings, load_settings
 from evaluation.exceptions import InputError, ParameterError, ReportError
 from evaluation.execute import NotebookJob, execute_notebooks
@@ -113,7 +114,8 @@ def _write_round_files(result: RoundResult, stage: Path, inputs: list[Path],
     names = result.municipalities.set_index("code")["short_name"]
     reports = [Link("Regionrapport", "regional.html",
                     f"Länets rapport: status, målområden, metoder och datakvalitet {result.year}")]
-    reports += [Link(str(names[c]), f"kommuner/{c}.html", municipality=True) for c in codes]
+    by_name = sorted(codes, key=lambda c: swedish_sort_key(str(names[c])))
+    reports += [Link(str(names[c]), f"kommuner/{c}.html", municipality=True) for c in by_name]
     downloads = [
         Link("Indikatorer (CSV)", "indicators.csv", "Alla indikatorer, län och kommuner"),
         Link("Indikatorer (Excel)", "indicators.xlsx", "Samma tabell som Excel-fil"),
