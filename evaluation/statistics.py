@@ -15,16 +15,18 @@ import numbers
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import statsmodels.api as sm
-from scipy.stats import binom, chi2, norm, poisson
-from statsmodels.genmod.generalized_linear_model import GLMResults
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
-from statsmodels.stats.rates import confint_poisson
-from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from evaluation.exceptions import ParameterError
+
+if TYPE_CHECKING:
+    import statsmodels.api as sm
+    from statsmodels.genmod.generalized_linear_model import GLMResults
+
+# statsmodels and scipy.stats are imported where they are used: they take seconds
+# to import, and the report kernels load this module without fitting anything.
 
 __all__ = [
     "BYAR_THRESHOLD",
@@ -134,6 +136,8 @@ def _clip(value: float, low: float = 0.0, high: float = 1.0) -> float:
 def proportion(numerator: int, denominator: int, level: float = 0.95) -> Estimate:
     """Share with its Wilson score interval, which keeps within 0–1 and holds
     its coverage for the small counts of a single municipality."""
+    from statsmodels.stats.proportion import proportion_confint
+
     alpha = _alpha(level)
     x, n = _part_of_whole("numerator", numerator, "denominator", denominator)
     low, high = proportion_confint(x, n, alpha=alpha, method="wilson")
@@ -143,6 +147,9 @@ def proportion(numerator: int, denominator: int, level: float = 0.95) -> Estimat
 def _count_interval(count: int, alpha: float) -> tuple[float, float]:
     """Interval for a Poisson count: exact (chi-square) below `BYAR_THRESHOLD`,
     Byar's approximation from it on, as PHE's indicator methods do."""
+    from scipy.stats import norm
+    from statsmodels.stats.rates import confint_poisson
+
     if count < BYAR_THRESHOLD:
         low, high = confint_poisson(count, 1.0, alpha=alpha, method="exact-c")
         return float(low), float(high)
@@ -172,6 +179,8 @@ def proportion_difference(
 ) -> Estimate:
     """Difference p1 − p2 with Newcombe's hybrid score interval (Newcombe 1998,
     method 10), built from the two Wilson intervals."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     alpha = _alpha(level)
     a, m = _part_of_whole("x1", x1, "n1", n1)
     b, n = _part_of_whole("x2", x2, "n2", n2)
@@ -194,6 +203,8 @@ def rate_ratio(
     When both counts are 0 there is no ratio: the value is NaN and there is no
     interval. When only count2 is 0 the ratio and its upper limit are infinite.
     """
+    from statsmodels.stats.proportion import proportion_confint
+
     alpha = _alpha(level)
     c1 = _count(count1)
     c2 = _count(count2)
@@ -268,6 +279,8 @@ def _fit(model: sm.GLM) -> GLMResults:
     can only mean that the line passes exactly through every round, which
     identifies the fit fully; it is silenced for that reason.
     """
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PerfectSeparationWarning)
         result = model.fit()
@@ -277,6 +290,8 @@ def _fit(model: sm.GLM) -> GLMResults:
 
 def _lr_p_value(deviance_drop: float) -> float:
     """Likelihood-ratio p-value for the slope (1 degree of freedom)."""
+    from scipy.stats import chi2
+
     return float(chi2.sf(max(deviance_drop, 0.0), 1))
 
 
@@ -318,6 +333,8 @@ def share_trend(
     sit at one boundary (a flat trend fits them exactly), otherwise the whole
     range 0–1, as a trend that cannot be estimated bounds nothing.
     """
+    import statsmodels.api as sm
+
     alpha = _alpha(level)
     year_array, target = _rounds(
         years, {"numerators": numerators, "denominators": denominators}, target_year
@@ -352,6 +369,9 @@ def _separated_share_trend(
     years: np.ndarray, y: np.ndarray, n: np.ndarray, direction: int, target: int, alpha: float
 ) -> Trend:
     """The limit of the logit fit for separated shares (see `share_trend`)."""
+    from scipy.stats import binom
+    from statsmodels.stats.proportion import proportion_confint
+
     flat = bool((y == n).all() or (y == 0).all())
     fitted = y / n
     if flat:
@@ -398,6 +418,8 @@ def rate_trend(
     infinite projection, events only in the first give slope −inf and a
     projection of 0, both with the interval 0 to infinity.
     """
+    import statsmodels.api as sm
+
     alpha = _alpha(level)
     year_array, target = _rounds(
         years, {"counts": counts, "populations": populations}, target_year
@@ -439,6 +461,8 @@ def _separated_rate_trend(
     alpha: float,
 ) -> Trend:
     """The limit of the log-linear fit when it has no finite slope (see `rate_trend`)."""
+    from scipy.stats import poisson
+
     fitted_counts = y.copy()
     last_rate = float(y[-1] / pop[-1] * scale)
     if positive.size == 0:
