@@ -90,6 +90,19 @@ def _jobs(result: RoundResult, stage: Path, codes: Sequence[str],
     return jobs
 
 
+def _portable_notebooks(stage: Path, jobs: Sequence[NotebookJob]) -> None:
+    """Executed notebooks name their input and output by where they are published,
+    not by paths of the machine that ran them (papermill records absolute paths)."""
+    import nbformat
+
+    for job in jobs:
+        nb = nbformat.read(job.output, as_version=4)
+        meta = nb.metadata.get("papermill", {})
+        meta["input_path"] = f"notebooks/{job.notebook.name}"
+        meta["output_path"] = Path(job.output).relative_to(stage).as_posix()
+        nbformat.write(nb, job.output)
+
+
 def _status_rows(result: RoundResult) -> list[dict[str, str]]:
     from evaluation.report import target_text
 
@@ -170,6 +183,7 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
                 raise ReportError(first.job.name, first.failed_cell,
                                   f"{first.error}; the executed notebook is kept as "
                                   f"{out.name}/{dest.relative_to(out).as_posix()}/{where}")
+            _portable_notebooks(stage, job_list)
             inputs = [f for r in result.years for f in round_files(Path(data) / str(r))]
             parameters = {"round": year, "region": result.region, "rounds": result.years,
                           "municipalities": codes, "strict": strict,

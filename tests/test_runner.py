@@ -1,0 +1,179 @@
+"""A whole round through the runner: the published pages, links, escaping and atomicity.
+
+Runs on small counties (Blekinge: 5 municipalities; Gotland: 1) to keep it quick.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+from builders import write_csv
+
+from evaluation import runner
+from evaluation.cli import main
+from evaluation.example import write_example
+from evaluation.reference import load_reference
+
+BLEKINGE = "10"
+SCRIPT_NAME = "<script>alert('x')</script> Familjecentralen"
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append((name, value))
+
+
+def links(path: Path) -> list[tuple[str, str]]:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.links
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    base = tmp_path_factory.mktemp("blekinge")
+    data = base / "data"
+    write_example(data, region=BLEKINGE, seed=3, years=(2024, 2026))
+    codes = load_reference().county_municipalities(BLEKINGE)["code"].tolist()
+    write_csv(data / "2026" / "familjecentraler_extra.csv",
+              ["Kommun", "Namn", "BMM", "BVC", "Öppen förskola", "Förebyggande socialtjänst"],
+              [[codes[0], SCRIPT_NAME, "Ja", "Ja", "Ja", "Ja"]])
+    out = base / "reports"
+    assert main(["run", "--data", str(data), "--round", "2026", "--out", str(out),
+                 "--region", BLEKINGE, "--quiet"]) == 0
+    return out, codes, base
+
+
+def html_files(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def test_round_has_the_published_layout(published):
+    out, codes, _ = published
+    round_dir = out / "2026"
+    for name in ("index.html", "regional.html", "indicators.csv", "indicators.xlsx",
+                 "validation.csv", "manifest.json", "notebooks/regional.ipynb"):
+        assert (round_dir / name).is_file(), name
+    assert sorted(p.stem for p in (round_dir / "kommuner").glob("*.html")) == sorted(codes)
+    assert (out / "index.html").is_file()
+    assert not (round_dir / runner.RESULT_FILE).exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_reports_are_swedish_with_no_code_or_traceback(published):
+    out, codes, _ = published
+    regional = (out / "2026" / "regional.html").read_text(encoding="utf-8")
+    assert '<html lang="sv"' in regional
+    for heading in ("Sammanfattning", "Målområde 1: Ett kunskapsbaserat arbetssätt",
+                    "Målområde 3: En stödjande organisation", "Evidensbaserade metoder",
+                    "Datakvalitet", "Blekinge län"):
+        assert heading in regional, heading
+    profile = (out / "2026" / "kommuner" / f"{codes[0]}.html").read_text(encoding="utf-8")
+    assert "Kommunprofil:" in profile and "Familjecentraler och samlokalisering" in profile
+    for page in html_files(out):
+        text = page.read_text(encoding="utf-8")
+        for forbidden in ("Traceback", "load_for_report", "result_path", "import ",
+                          "In&nbsp;[", "jp-InputArea"):
+            assert forbidden not in text, (page.name, forbidden)
+
+
+def test_reports_load_nothing_from_outside(published):
+    out, _, _ = published
+    for page in html_files(out):
+        for attr, value in links(page):
+            assert not re.match(r"^\s*(https?:)?//", value), (page, attr, value[:80])
+            if attr == "src":
+                assert value.startswith("data:image/"), (page, value[:40])
+        text = page.read_text(encoding="utf-8")
+        assert "<script" not in text.lower().replace("&lt;script", ""), page
+        assert "@import" not in text and "url(http" not in text
+
+
+def test_text_from_the_data_is_escaped(published):
+    out, codes, _ = published
+    profile = (out / "2026" / "kommuner" / f"{codes[0]}.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(" in profile
+    assert "<script>alert(" not in profile
+
+
+def test_every_link_on_the_index_pages_resolves(published):
+    out, codes, _ = published
+    pages = [out / "index.html", out / "2026" / "index.html"]
+    found = 0
+    for page in pages:
+        for attr, href in links(page):
+            if attr != "href" or href.startswith("#"):
+                continue
+            target = (page.parent / href.split("#")[0]).resolve()
+            assert target.is_file(), (page.name, href)
+            found += 1
+    round_links = {h for a, h in links(out / "2026" / "index.html") if a == "href"}
+    assert {f"kommuner/{c}.html" for c in codes} <= round_links
+    assert "regional.html" in round_links and "indicators.csv" in round_links
+    assert found >= len(codes) + 6
+
+
+def test_no_path_of_the_building_machine_is_published(published):
+    out, _, base = published
+    for page in [*html_files(out), *out.rglob("*.json"), *out.rglob("*.ipynb")]:
+        text = page.read_text(encoding="utf-8")
+        assert str(base) not in text, page
+        assert str(Path.cwd()) not in text, page
+
+
+def test_manifest_lists_inputs_with_checksums(published):
+    out, _, base = published
+    manifest = json.loads((out / "2026" / "manifest.json").read_text(encoding="utf-8"))
+    inputs = {i["file"]: i["sha256"] for i in manifest["inputs"]}
+    some = next(p for p in (base / "data" / "2026").iterdir() if p.suffix == ".csv")
+    assert inputs[f"2026/{some.name}"] == hashlib.sha256(some.read_bytes()).hexdigest()
+    assert any(name.startswith("2024/") for name in inputs)
+    assert manifest["parameters"]["region"] == BLEKINGE
+    assert manifest["packages"]["pandas"]
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_failing_report_publishes_nothing_and_names_the_cell(tmp_path, monkeypatch, capsys):
+    data, out = tmp_path / "data", tmp_path / "reports"
+    write_example(data, region="09", seed=1, years=(2024, 2026))
+    args = ["run", "--data", str(data), "--round", "2026", "--out", str(out), "--region", "09",
+            "--quiet"]
+    assert main(args) == 0
+    before = _tree_digest(out / "2026")
+
+    broken = tmp_path / "notebooks"
+    shutil.copytree(runner.NOTEBOOKS, broken)
+    profile = nbformat.read(broken / runner.PROFILE, as_version=4)
+    failing = next(i for i, c in enumerate(profile.cells)
+                   if c.cell_type == "code" and "profile_overview" in c.source)
+    profile.cells[failing].source = "raise ValueError('trasig cell')"
+    nbformat.write(profile, broken / runner.PROFILE)
+    monkeypatch.setattr(runner, "NOTEBOOKS", broken)
+    capsys.readouterr()
+
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    code_cell = 1 + sum(1 for c in profile.cells[:failing] if c.cell_type == "code")
+    assert "Report 'kommuner/0980' failed in cell" in err
+    assert "ValueError: trasig cell" in err
+    assert re.search(r"cell (\d+)", err).group(1) in {str(code_cell), str(code_cell + 1)}
+    assert _tree_digest(out / "2026") == before
+    kept = out / ".failed" / "2026" / "notebooks" / "kommunprofil-0980.ipynb"
+    assert "trasig cell" in kept.read_text(encoding="utf-8")
