@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 
 report: $(STAMP)
 	@for year in $(ROUNDS); do \
-		$(BIN)/python -m evaluation validate --data $(DATA) --round $$year || exit $$?; \
+		$(BIN)/python -m evaluation run --data $(DATA) --round $$year --out $(OUT) || exit $$?; \
 	done
+	@echo "Published: $(OUT)/index.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -32,8 +33,9 @@ lint: $(STAMP)
 example: $(STAMP)
 	$(BIN)/python -m evaluation example --out $(DATA)
 
+# JupyterLab on the report notebooks, with the project's environment as the kernel.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+	cd notebooks && $(abspath $(BIN))/jupyter lab
 
 clean:
 	rm -rf $(VENV) $(OUT)/*/ $(OUT)/index.html

@@ -31,17 +31,31 @@ def check_names(notebook: str | Path, parameters: Mapping[str, Any]) -> None:
         )
 
 
-def load_for_report(result_path: str | Path, municipality: str | None = None):
-    """The computed round a report shows, after checking the report's parameters."""
+def load_for_report(result_path: str | Path = "", municipality: str | None = None, *,
+                    data_dir: str | Path = "", year: int | None = None,
+                    region: str = "18"):
+    """The computed round a report shows, after checking the report's parameters.
+
+    A run hands every notebook the round it computed (`result_path`); opened by
+    hand in JupyterLab with `result_path` empty, the notebook computes the round
+    from `data_dir` and `year` itself.
+    """
     from evaluation.results import RoundResult
 
-    path = Path(result_path)
-    if not path.is_file():
-        raise ParameterError(
-            f"result_path: no computed round at {path.name!r}; run "
-            "`python -m evaluation run` or `evaluation.runner.compute(...)` first"
-        )
-    result = RoundResult.load(path)
+    if str(result_path):
+        path = Path(result_path)
+        if not path.is_file():
+            raise ParameterError(
+                f"result_path: no computed round at {path.name!r}; leave it empty to compute "
+                "the round from data_dir and year"
+            )
+        result = RoundResult.load(path)
+    else:
+        if not str(data_dir) or year is None:
+            raise ParameterError("give result_path, or data_dir and year to compute the round")
+        from evaluation.runner import compute
+
+        result = compute(data_dir, int(year), str(region))
     if municipality is not None:
         code = str(municipality).strip()
         known = result.municipalities["code"].tolist()

@@ -173,6 +173,10 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
             job_list = _jobs(result, stage, codes, settings)
             outcomes = execute_notebooks(job_list, workers=jobs, progress=progress, cwd=stage)
             timings["reports"] = round(time.perf_counter() - step, 3)
+            for part in ("execute", "export"):  # summed over reports, across workers
+                timings[f"reports_{part}_sum"] = round(
+                    sum(o.timings.get(part, 0.0) for o in outcomes), 3)
+            timings["kernel_start_retries"] = sum(o.kernel_retries for o in outcomes)
             (stage / RESULT_FILE).unlink()  # holds unsuppressed figures: never published
             failed = [o for o in outcomes if not o.ok]
             if failed:

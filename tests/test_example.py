@@ -52,7 +52,11 @@ def read_csv(path: Path, encoding: str) -> list[list[str]]:
 
 
 def sheet_rows(path: Path, sheet: str) -> list[tuple]:
-    return list(openpyxl.load_workbook(path, read_only=True)[sheet].iter_rows(values_only=True))
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return list(wb[sheet].iter_rows(values_only=True))
+    finally:
+        wb.close()
 
 
 # -- reproducible -------------------------------------------------------------------------

@@ -1,0 +1,160 @@
+"""A whole round through `python -m evaluation run`, against the naive way.
+
+The naive way runs the same notebooks one after another with the papermill CLI
+and then `jupyter nbconvert --to html --no-input`, reading the same computed
+round (computed once, as `run` does). Both are timed as whole processes,
+alternating A B A B, and the script prints the median of each, the ratio of
+the medians and the median of the pairwise ratios, plus the peak memory of the
+whole process tree (summed resident memory, sampled every 50 ms).
+
+    python benchmarks/bench_round.py [--data data/example] [--round 2026] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(parents.get(pid, []))
+    return tree
+
+
+def _rss(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+                total += int(handle.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak summed RSS (bytes) of a command and all its children."""
+    peak = 0
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _rss(_children(proc.pid)))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(command[:4])} … failed ({proc.returncode}):\n{err[-2000:]}")
+    return seconds, peak
+
+
+def naive_script(data: Path, year: int, region: str, work: Path) -> Path:
+    """A shell script doing the round the naive way, one notebook after another."""
+    from evaluation.reference import load_reference
+
+    bindir = Path(sys.executable).parent
+    codes = load_reference().county_municipalities(region)["code"].tolist()
+    lines = [
+        "set -e",
+        f"cd {work}",
+        f"{sys.executable} -c \"from evaluation.runner import compute; "
+        f"compute('{data}', {year}, '{region}').save('round.pkl')\"",
+        f"{bindir}/papermill --no-progress-bar {ROOT}/notebooks/regional.ipynb regional.ipynb "
+        f"-p result_path round.pkl",
+        f"{bindir}/jupyter nbconvert --to html --no-input regional.ipynb",
+    ]
+    for code in codes:
+        lines += [
+            f"{bindir}/papermill --no-progress-bar {ROOT}/notebooks/kommunprofil.ipynb "
+            f"k{code}.ipynb -p result_path round.pkl -p municipality {code}",
+            f"{bindir}/jupyter nbconvert --to html --no-input k{code}.ipynb",
+        ]
+    script = work / "naive.sh"
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return script
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "data" / "example")
+    parser.add_argument("--round", type=int, default=2026, dest="year")
+    parser.add_argument("--region", default="18")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    data = args.data.resolve()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-round-"))
+    try:
+        ours_cmd = [sys.executable, "-m", "evaluation", "run", "--data", str(data), "--round",
+                    str(args.year), "--region", args.region, "--out", str(work / "ours"),
+                    "--quiet"]
+        naive_dir = work / "naive"
+        naive_dir.mkdir()
+        naive_cmd = ["bash", str(naive_script(data, args.year, args.region, naive_dir))]
+        ours, naive = [], []
+        for i in range(args.repeat):
+            print(f"run {i + 1}/{args.repeat} …", file=sys.stderr)
+            ours.append(timed(ours_cmd, ROOT))
+            naive.append(timed(naive_cmd, naive_dir))
+        manifest = json.loads((work / "ours" / str(args.year) / "manifest.json").read_text())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    def med(values: list[float]) -> float:
+        return statistics.median(values)
+
+    ours_s, naive_s = [s for s, _ in ours], [s for s, _ in naive]
+    print(f"round {args.year}, region {args.region}, {args.repeat} runs each, "
+          f"{os.cpu_count()} cores")
+    print(f"{'':28}{'median s':>10}{'min s':>8}{'max s':>8}{'peak MB':>9}")
+    for name, rows in (("evaluation run", ours), ("naive papermill+nbconvert", naive)):
+        seconds = [s for s, _ in rows]
+        peak = max(m for _, m in rows) / 2**20
+        print(f"{name:28}{med(seconds):>10.1f}{min(seconds):>8.1f}{max(seconds):>8.1f}"
+              f"{peak:>9.0f}")
+    pairwise = [n / o for o, n in zip(ours_s, naive_s, strict=True)]
+    print(f"speed-up, ratio of medians (naive / run): {med(naive_s) / med(ours_s):.2f}x")
+    print(f"speed-up, median of pairwise ratios:      {med(pairwise):.2f}x")
+    print("where the time goes in the last `run` (seconds):")
+    for key, value in manifest.get("timings", {}).items():
+        print(f"  {key:28}{value:>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
