@@ -7,6 +7,7 @@ The options mirror the library functions' arguments.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only these municipality profiles")
     p.add_argument("--strict", action="store_true")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--force", action="store_true",
+                   help="run even when the published round is up to date")
 
     p = sub.add_parser("template", help="write the blank survey workbook")
     p.add_argument("--round", required=True, type=_year, dest="year")
@@ -84,10 +87,15 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs must be 1 or more, got {args.jobs}")
-    published = run_round(args.data, args.year, out=args.out, region=args.region,
-                          jobs=args.jobs, municipalities=args.municipality,
-                          strict=args.strict, progress=not args.quiet)
-    print(f"Published round {args.year}: {published}")
+    run = run_round(args.data, args.year, out=args.out, region=args.region,
+                    jobs=args.jobs, municipalities=args.municipality,
+                    strict=args.strict, progress=not args.quiet, force=args.force)
+    if run.up_to_date:
+        print(f"Round {args.year} is up to date in {run.path} (inputs, parameters and code "
+              f"unchanged); nothing was changed. Use --force to run it again.")
+    else:
+        print(f"Published round {args.year}: {run.path} ({run.seconds:.0f} s)")
+    print(f"Log: {run.log}")
     return EXIT_OK
 
 
@@ -117,6 +125,11 @@ COMMANDS = {"validate": _validate, "run": _run, "template": _template, "example"
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # usage errors exit 2 with argparse's message
+    if not logging.getLogger().handlers:  # warnings (e.g. a stale lock taken over) on stderr
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        logging.getLogger().addHandler(handler)
     try:
         return COMMANDS[args.command](args)
     except ParameterError as exc:

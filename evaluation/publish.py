@@ -229,7 +229,7 @@ def code_version() -> dict[str, Any]:
 
 
 def write_manifest(path: Path, inputs: list[Path], parameters: dict[str, Any],
-                   timings: dict[str, Any]) -> Path:
+                   timings: dict[str, Any], fingerprint: str | None = None) -> Path:
     """Write manifest.json: what went in (names relative to the inputs' common
     folder, sizes, sha256), parameters, package and code versions, timings.
     Holds no absolute path of the machine."""
@@ -249,6 +249,8 @@ def write_manifest(path: Path, inputs: list[Path], parameters: dict[str, Any],
         "packages": package_versions(),
         "code": code_version(),
         "timings": _portable(timings),
+        # inputs, parameters and code as one hash: an unchanged re-run is "up to date"
+        "fingerprint": fingerprint,
     }
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,9 +3,11 @@ report notebook in parallel, publish atomically (DESIGN §6–7)."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from evaluation import formatting as fmt
@@ -13,17 +15,21 @@ from evaluation.charts import swedish_sort_key
 from evaluation.config import PROJECT_ROOT, Settings, load_settings
 from evaluation.exceptions import InputError, ParameterError, ReportError
 from evaluation.execute import NotebookJob, execute_notebooks
+from evaluation.fingerprint import fingerprint, published_fingerprint
 from evaluation.indicators import REGISTRY
 from evaluation.model import RoundData
 from evaluation.parameters import check_names
 from evaluation.publish import RunLock, keep_failed, publish, staging, write_manifest
-from evaluation.reading import round_files
+from evaluation.reading import round_files, round_folder
 from evaluation.reference import Reference, load_reference
 from evaluation.results import RoundResult, compute_round, write_indicator_files
+from evaluation.runlog import run_log
 from evaluation.schema import DEFAULT_REGION, ROUNDS
 from evaluation.site import Link, write_round_index, write_site_index
 from evaluation.validation import validate_round
 from evaluation.validation_report import write_validation_csv
+
+log = logging.getLogger(__name__)
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 REGIONAL = "regional.ipynb"
@@ -120,10 +126,10 @@ def _status_rows(result: RoundResult) -> list[dict[str, str]]:
 
 def _write_round_files(result: RoundResult, stage: Path, inputs: list[Path],
                        parameters: dict, timings: dict[str, float],
-                       codes: Sequence[str]) -> None:
+                       codes: Sequence[str], print_: str | None = None) -> None:
     write_indicator_files(result, stage)
     write_validation_csv(result.validation, stage / "validation.csv")
-    write_manifest(stage / "manifest.json", inputs, parameters, timings)
+    write_manifest(stage / "manifest.json", inputs, parameters, timings, print_)
     names = result.municipalities.set_index("code")["short_name"]
     reports = [Link("Regionrapport", "regional.html",
                     f"Länets rapport: status, målområden, metoder och datakvalitet {result.year}")]
@@ -141,68 +147,119 @@ def _write_round_files(result: RoundResult, stage: Path, inputs: list[Path],
                       downloads)
 
 
+@dataclass(frozen=True)
+class RunResult:
+    """What a run did: where the round is, and whether it was already up to date."""
+
+    path: Path
+    up_to_date: bool
+    seconds: float
+    log: Path
+
+
+def run_parameters(year: int, region: str, municipalities: Sequence[str] | None,
+                   strict: bool, settings: Settings) -> dict:
+    """Everything besides inputs and code that shapes what a run publishes."""
+    return {"round": year, "region": region,
+            "municipalities": sorted(municipalities) if municipalities else "all",
+            "strict": strict, "evidence_based_classes": list(settings.evidence_based_classes),
+            "suppression_threshold": settings.suppression_threshold,
+            "confidence_level": settings.confidence_level,
+            "boundary_file": settings.boundary_file}
+
+
+def round_inputs(data: str | Path, year: int) -> list[Path]:
+    """The input files of the round and of every earlier round it is compared with."""
+    round_folder(data, year)
+    years = [y for y in ROUNDS if y <= year and (Path(data) / str(y)).is_dir()]
+    return [f for y in years for f in round_files(Path(data) / str(y))]
+
+
 def run_round(data: str | Path, year: int, out: str | Path = "reports",
               region: str = DEFAULT_REGION, jobs: int | None = None,
               municipalities: Sequence[str] | None = None, strict: bool = False,
-              progress: bool = True, settings: Settings | None = None) -> Path:
-    """Publish round `year` from `data` into `out/<year>/`; returns that folder.
+              progress: bool = True, settings: Settings | None = None,
+              force: bool = False) -> RunResult:
+    """Publish round `year` from `data` into `out/<year>/`.
 
     Nothing is published unless every report succeeds: a failing report raises
     `ReportError` naming the report and cell, its notebook is kept under
     `out/.failed/<year>/`, and the previously published round is untouched.
+    A round whose inputs, parameters and code are those of the published one is
+    left as it is ("up to date") unless `force` is given.
     """
     started = time.perf_counter()
-    timings: dict[str, float] = {}
     out = Path(out)
     settings = settings or load_settings()
-    with RunLock(out):
-        result = compute(data, year, region, strict, settings)
-        timings["read_validate_compute"] = round(time.perf_counter() - started, 3)
-        known = result.municipalities["code"].tolist()
-        codes = list(municipalities) if municipalities else known
-        unknown = [c for c in codes if c not in known]
-        if unknown:
-            raise ParameterError(f"--municipality: {unknown} not municipality code(s) of "
-                                 f"{result.region_name}; expected some of {', '.join(known)}")
+    with RunLock(out), run_log(out, year) as log_path:
+        parameters = run_parameters(year, region, municipalities, strict, settings)
+        inputs = round_inputs(data, year)
+        print_ = fingerprint(inputs, parameters)
+        log.info("round %s, region %s: %d input file(s), fingerprint %s", year, region,
+                 len(inputs), print_[:12])
+        if not force and published_fingerprint(out / str(year)) == print_:
+            log.info("round %s is up to date: nothing changed since it was published", year)
+            return RunResult(out / str(year), True, time.perf_counter() - started, log_path)
+        path = _build(data, year, out, region, jobs, municipalities, strict, progress, settings,
+                      inputs, parameters, print_, started)
+        log.info("published round %s in %.1f s", year, time.perf_counter() - started)
+        return RunResult(path, False, time.perf_counter() - started, log_path)
 
-        stage = staging(out, year)
-        kept = False
-        try:
-            result.save(stage / RESULT_FILE)
-            step = time.perf_counter()
-            job_list = _jobs(result, stage, codes, settings)
-            outcomes = execute_notebooks(job_list, workers=jobs, progress=progress, cwd=stage)
-            timings["reports"] = round(time.perf_counter() - step, 3)
-            for part in ("execute", "export"):  # summed over reports, across workers
-                timings[f"reports_{part}_sum"] = round(
-                    sum(o.timings.get(part, 0.0) for o in outcomes), 3)
-            timings["kernel_start_retries"] = sum(o.kernel_retries for o in outcomes)
-            (stage / RESULT_FILE).unlink()  # holds unsuppressed figures: never published
-            failed = [o for o in outcomes if not o.ok]
-            if failed:
-                first = failed[0]
-                dest = keep_failed(stage, out, year)
-                kept = True
-                where = Path(first.job.output).relative_to(stage)
-                raise ReportError(first.job.name, first.failed_cell,
-                                  f"{first.error}; the executed notebook is kept as "
-                                  f"{out.name}/{dest.relative_to(out).as_posix()}/{where}")
-            _portable_notebooks(stage, job_list)
-            inputs = [f for r in result.years for f in round_files(Path(data) / str(r))]
-            parameters = {"round": year, "region": result.region, "rounds": result.years,
-                          "municipalities": codes, "strict": strict,
-                          "evidence_based_classes": list(settings.evidence_based_classes),
-                          "suppression_threshold": settings.suppression_threshold,
-                          "confidence_level": settings.confidence_level}
-            timings["total"] = round(time.perf_counter() - started, 3)
-            _write_round_files(result, stage, inputs, parameters, timings, codes)
-            target = publish(stage, out, year)
-        except BaseException:
-            if not kept and stage.exists():
-                shutil.rmtree(stage, ignore_errors=True)
-            raise
-        write_site_index(out)
+
+def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None,
+           municipalities: Sequence[str] | None, strict: bool, progress: bool,
+           settings: Settings, inputs: list[Path], parameters: dict, print_: str,
+           started: float) -> Path:
+    timings: dict[str, float] = {}
+    result = compute(data, year, region, strict, settings)
+    for count in result.validation.counts.values():
+        log.info("%s: %d row(s) in, %d accepted (%d with a warning), %d rejected",
+                 count.table, count.rows_in, count.accepted, count.accepted_with_warning,
+                 count.rejected)
+    timings["read_validate_compute"] = round(time.perf_counter() - started, 3)
+    known = result.municipalities["code"].tolist()
+    codes = list(municipalities) if municipalities else known
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ParameterError(f"--municipality: {unknown} not municipality code(s) of "
+                             f"{result.region_name}; expected some of {', '.join(known)}")
+
+    stage = staging(out, year)
+    kept = False
+    try:
+        result.save(stage / RESULT_FILE)
+        step = time.perf_counter()
+        job_list = _jobs(result, stage, codes, settings)
+        outcomes = execute_notebooks(job_list, workers=jobs, progress=progress, cwd=stage)
+        timings["reports"] = round(time.perf_counter() - step, 3)
+        for part in ("execute", "export"):  # summed over reports, across workers
+            timings[f"reports_{part}_sum"] = round(
+                sum(o.timings.get(part, 0.0) for o in outcomes), 3)
+        timings["kernel_start_retries"] = sum(o.kernel_retries for o in outcomes)
+        (stage / RESULT_FILE).unlink()  # holds unsuppressed figures: never published
+        failed = [o for o in outcomes if not o.ok]
+        if failed:
+            first = failed[0]
+            dest = keep_failed(stage, out, year)
+            kept = True
+            where = Path(first.job.output).relative_to(stage)
+            for o in failed:
+                log.error("report %s failed in cell %s: %s", o.job.name, o.failed_cell,
+                          o.error)
+            raise ReportError(first.job.name, first.failed_cell,
+                              f"{first.error}; the executed notebook is kept as "
+                              f"{out.name}/{dest.relative_to(out).as_posix()}/{where}")
+        _portable_notebooks(stage, job_list)
+        timings["total"] = round(time.perf_counter() - started, 3)
+        _write_round_files(result, stage, inputs, {**parameters, "rounds": result.years},
+                           timings, codes, print_)
+        target = publish(stage, out, year)
+    except BaseException:
+        if not kept and stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+        raise
+    write_site_index(out)
     return target
 
 
-__all__ = ["compute", "history", "run_round", "InputError"]
+__all__ = ["RunResult", "compute", "history", "run_round", "InputError"]

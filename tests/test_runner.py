@@ -177,3 +177,65 @@ def test_failing_report_publishes_nothing_and_names_the_cell(tmp_path, monkeypat
     assert _tree_digest(out / "2026") == before
     kept = out / ".failed" / "2026" / "notebooks" / "kommunprofil-0980.ipynb"
     assert "trasig cell" in kept.read_text(encoding="utf-8")
+
+
+def _published_state(out: Path) -> dict[str, str]:
+    """Every published file; the run's own log and lock files are not part of it."""
+    return {k: v for k, v in _tree_digest(out).items()
+            if not k.startswith((".logs/", ".lock"))}
+
+
+@pytest.fixture(scope="module")
+def gotland(tmp_path_factory):
+    base = tmp_path_factory.mktemp("gotland")
+    data, out = base / "data", base / "reports"
+    write_example(data, region="09", seed=2, years=(2024, 2026))
+    args = ["run", "--data", str(data), "--round", "2026", "--out", str(out), "--region", "09",
+            "--quiet"]
+    assert main(args) == 0
+    return data, out, args
+
+
+def test_unchanged_rerun_says_up_to_date_and_changes_nothing(gotland, capsys):
+    data, out, args = gotland
+    before = _published_state(out)
+    logs = len(list((out / ".logs").glob("*.log")))
+    capsys.readouterr()
+    assert main(args) == 0
+    said = capsys.readouterr().out
+    assert "Round 2026 is up to date" in said
+    assert _published_state(out) == before
+    assert len(list((out / ".logs").glob("*.log"))) == logs + 1
+
+
+def test_force_and_changed_input_run_again(gotland, capsys):
+    data, out, args = gotland
+    manifest = (out / "2026" / "manifest.json").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main([*args, "--force"]) == 0
+    assert "Published round 2026" in capsys.readouterr().out
+    assert (out / "2026" / "manifest.json").read_text(encoding="utf-8") != manifest
+
+    population = next((data / "2024").glob("befolkning*"))
+    population.write_bytes(population.read_bytes() + b"\n")  # a trailing blank row
+    assert main(args) == 0
+    said = capsys.readouterr().out
+    assert "Published round 2026" in said and "up to date" not in said
+
+
+def test_every_run_leaves_a_log_naming_what_it_did(gotland):
+    _, out, _ = gotland
+    newest = max((out / ".logs").glob("2026-*.log"), key=lambda p: p.stat().st_mtime_ns)
+    text = newest.read_text(encoding="utf-8")
+    assert "round 2026, region 09" in text
+    assert "published round 2026" in text or "is up to date" in text
+
+
+def test_second_run_on_the_same_output_exits_at_once(gotland, capsys):
+    from evaluation.publish import RunLock
+
+    _, out, args = gotland
+    with RunLock(out):
+        assert main([*args, "--force"]) == 1
+    err = capsys.readouterr().err
+    assert "is in use by another run" in err
