@@ -31,6 +31,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from evaluation.exceptions import ParameterError
 from evaluation.formatting import NBSP, census, number, percent
 from evaluation.schema import TARGET_YEAR
+from evaluation.text import swedish_sort_key
 
 #: Okabe & Ito (2008), "Color Universal Design": distinguishable with any common
 #: colour-vision deficiency.
@@ -163,12 +164,6 @@ def apply_unit_axis(axis, unit: str) -> None:
     ticks = axis.get_major_locator().tick_values(*axis.get_view_interval())
     step = float(np.diff(ticks).min()) if len(ticks) > 1 else 1.0
     axis.set_major_formatter(_tick_formatter(unit, step))
-
-
-def swedish_sort_key(name: str) -> str:
-    """Swedish alphabetical order: å, ä and ö come after z."""
-    return str(name).casefold().translate(str.maketrans({"å": "{", "ä": "|", "ö": "}",
-                                                         "é": "e", "ü": "y"}))
 
 
 def _wrap(text: str, width: int) -> str:

@@ -42,8 +42,8 @@ from evaluation.schema import (
     VARDENHETER,
     Table,
 )
-from evaluation.template import build_template, save_workbook, swedish_sort_key
-from evaluation.text import strip_diacritics
+from evaluation.template import build_template, save_workbook
+from evaluation.text import strip_diacritics, swedish_sort_key
 
 README = "LASMIG.txt"
 _README_MARK = "Syntetiska exempeldata"

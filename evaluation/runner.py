@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluation import formatting as fmt
-from evaluation.charts import swedish_sort_key
 from evaluation.config import PROJECT_ROOT, Settings, load_settings
 from evaluation.exceptions import InputError, ParameterError, ReportError
 from evaluation.execute import NotebookJob, execute_notebooks
@@ -26,6 +25,7 @@ from evaluation.results import RoundResult, compute_round, write_indicator_files
 from evaluation.runlog import run_log
 from evaluation.schema import DEFAULT_REGION, ROUNDS
 from evaluation.site import Link, write_round_index, write_site_index
+from evaluation.text import swedish_sort_key
 from evaluation.validation import validate_round
 from evaluation.validation_report import write_validation_csv
 

@@ -36,6 +36,7 @@ from evaluation.schema import (
     Column,
     Table,
 )
+from evaluation.text import swedish_sort_key
 
 #: Tables a municipality answers, in the order of the workbook's sheets.
 SURVEY_TABLES: tuple[Table, ...] = (KOMMUN, FAMILJECENTRALER, PROGRAM)
@@ -50,13 +51,6 @@ _REQUIRED_FILL = PatternFill("solid", start_color="FFD9E1F2")
 _OPTIONAL_FILL = PatternFill("solid", start_color="FFF2F2F2")
 _TITLE_FONT = Font(bold=True, size=14)
 _HEADING_FONT = Font(bold=True, size=12)
-_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "Å": "{", "Ä": "|", "Ö": "}",
-                                "é": "e", "É": "e"})
-
-
-def swedish_sort_key(text: str) -> str:
-    """Å, Ä, Ö after Z, as a Swedish reader expects a list to run."""
-    return text.casefold().translate(_SWEDISH_ORDER)
 
 
 # -- lists -------------------------------------------------------------------------

@@ -35,3 +35,11 @@ def first_word(name: str) -> str:
     """The first word of a file stem or sheet name: `program_hallefors` -> `program`."""
     parts = [p for p in _WORD_SPLIT.split(name.strip()) if p]
     return parts[0] if parts else ""
+
+
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+
+
+def swedish_sort_key(text: object) -> str:
+    """Swedish alphabetical order: å, ä and ö come after z (Örebro last, not first)."""
+    return str(text).casefold().translate(_SWEDISH_ORDER)
