@@ -58,6 +58,8 @@ _TAGS = frozenset({
 _ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "style"},
     "a": {"href"},
+    # a wide table scrolls in a region that keyboard users can reach (WCAG 2.1.1)
+    "div": {"role", "tabindex", "aria-label"},
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan", "scope", "headers"},
     "td": {"colspan", "rowspan", "headers"},
@@ -92,6 +94,10 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         return not _SCHEME.match(value)
     if name == "style":
         return not _UNSAFE_CSS.search(value)
+    if name == "role":
+        return value == "region"
+    if name == "tabindex":
+        return value == "0"
     return True
 
 

@@ -59,8 +59,10 @@ def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[object]],
             else:
                 cells.append(f"<td{cls}>{cell(value)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return Html(f'<table class="report-table"><caption>{escape(caption)}</caption>'
-                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    return Html(f'<div class="table-scroll" role="region" tabindex="0" '
+                f'aria-label="{escape(caption)}">'
+                f'<table class="report-table"><caption>{escape(caption)}</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
 def heading(text: str, level: int = 2) -> Html:
@@ -425,10 +427,12 @@ def show_map(result: RoundResult, indicator: str = "1.4", boundary_file: str = "
     ind = REGISTRY[indicator]
     values, labels = maps.values_from_table(result.indicators, indicator, result.year)
     name = f"{ind.title} {result.year}"
-    fig = maps.county_map(values, result.municipalities, name, ind.unit,
-                          boundary_file=boundary_file or None, labels=labels)
     alt = maps.alt_text_map(values, result.municipalities, name, ind.unit, labels)
-    show_figure(fig, alt=alt)
+    show_figure(maps.tile_map(values, result.municipalities, name, ind.unit, labels), alt=alt)
+    if boundary_file:  # real boundaries beside the tile map, when configured
+        fig = maps.county_map(values, result.municipalities, name, ind.unit,
+                              boundary_file=boundary_file, labels=labels)
+        show_figure(fig, alt=alt)
 
 
 def show_uptake_charts(result: RoundResult) -> None:

@@ -258,3 +258,12 @@ def test_figure_html_escapes_alt_text_and_refuses_an_empty_one():
     with pytest.raises(ParameterError, match="text alternative"):
         figure_html(fig, "  ")
     plt.close(fig)
+
+
+def test_scroll_region_for_wide_tables_survives_but_nothing_else_interactive():
+    from evaluation.export import sanitize_html
+
+    kept = sanitize_html('<div role="region" tabindex="0" aria-label="Tabell">t</div>')
+    assert kept == '<div role="region" tabindex="0" aria-label="Tabell">t</div>'
+    dropped = sanitize_html('<div role="button" tabindex="3" onclick="x()">t</div>')
+    assert dropped == "<div>t</div>"

@@ -239,3 +239,20 @@ def test_second_run_on_the_same_output_exits_at_once(gotland, capsys):
         assert main([*args, "--force"]) == 1
     err = capsys.readouterr().err
     assert "is in use by another run" in err
+
+
+def test_every_chart_has_a_text_alternative(published):
+    out, _, _ = published
+
+    class Images(HTMLParser):
+        alts: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                self.alts.append(dict(attrs).get("alt") or "")
+
+    parser = Images()
+    parser.feed((out / "2026" / "regional.html").read_text(encoding="utf-8"))
+    assert len(parser.alts) >= 20
+    assert all(len(alt) > 30 for alt in parser.alts)
+    assert not any(alt == "Bild utan textbeskrivning" for alt in parser.alts)
