@@ -821,3 +821,72 @@ def alt_text_evidence_reach(by_class: pd.DataFrame, title: str) -> str:
     """What `evidence_reach_chart` shows."""
     counts, withheld = _reach_counts(by_class)
     return alt_text_stacked(counts, title, withheld=withheld)
+
+
+# ------------------------------------------------------------------------ adoption
+
+#: The newest round is solid blue; earlier rounds, newest first, differ by colour
+#: and hatch, so rounds can be told apart without colour.
+NEWEST_ROUND_STYLE = (PALETTE["blue"], "")
+EARLIER_ROUND_STYLES = ((PALETTE["sky_blue"], "//"), (PALETTE["orange"], ".."),
+                        (PALETTE["bluish_green"], "xx"))
+
+
+def _adoption_counts(programmes: pd.DataFrame, names: Mapping[str, str] | None
+                     ) -> pd.DataFrame:
+    """Municipalities offering each programme (rows) per round (columns)."""
+    counts = programmes.pivot_table(index="name", columns="round", values="municipalities",
+                                    aggfunc="sum", fill_value=0)
+    counts = counts.sort_values(list(counts.columns)[::-1], ascending=False)
+    counts.index = [(names or {}).get(str(i), str(i)) for i in counts.index]
+    return counts
+
+
+def adoption_chart(programmes: pd.DataFrame, title: str,
+                   names: Mapping[str, str] | None = None) -> ReportFigure:
+    """How many municipalities offer each programme, one bar per round.
+
+    `programmes` is `Uptake.programmes` (one row per programme and round).
+    """
+    counts = _adoption_counts(programmes, names)
+    rounds = list(counts.columns)[-1 - len(EARLIER_ROUND_STYLES):]
+    styles = [*EARLIER_ROUND_STYLES[:len(rounds) - 1][::-1], NEWEST_ROUND_STYLE]
+    n, k = len(counts), len(rounds)
+    fig = new_figure(9.0, 0.55 * n * max(k, 1) ** 0.5 + 2.6)
+    ax = fig.add_subplot()
+    height = 0.8 / max(k, 1)
+    handles = []
+    for j, year in enumerate(rounds):
+        colour, hatch = styles[j]
+        ys = np.arange(n) - 0.4 + height * (j + 0.5)
+        values = counts[year].to_numpy()
+        ax.barh(ys, values, height=height * 0.92, color=colour, hatch=hatch,
+                edgecolor="white", linewidth=0.8)
+        for y, v in zip(ys, values, strict=True):
+            ax.text(v + 0.1, y, f"{int(v)}", va="center", fontsize=SMALL_FONT_SIZE)
+        handles.append(Patch(facecolor=colour, hatch=hatch, edgecolor="white", label=str(year)))
+    ax.set_yticks(range(n), [_wrap(name, 28) for name in counts.index], fontsize=FONT_SIZE)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Antal kommuner", fontsize=FONT_SIZE)
+    ax.tick_params(axis="x", labelsize=FONT_SIZE)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    add_title(fig, title)
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles),
+               fontsize=FONT_SIZE, frameon=False)
+    fig.alt_text = alt_text_adoption(programmes, title, names)
+    return fig
+
+
+def alt_text_adoption(programmes: pd.DataFrame, title: str,
+                      names: Mapping[str, str] | None = None) -> str:
+    """What `adoption_chart` shows, in Swedish: every programme's count per round."""
+    counts = _adoption_counts(programmes, names)
+    rounds = [str(r) for r in counts.columns]
+    parts = [f"Stapeldiagram: {title}, antal kommuner per program och omgång "
+             f"({join_names(rounds)})."]
+    for name, row in counts.iterrows():
+        values = ", ".join(f"{r}: {int(v)}" for r, v in zip(rounds, row, strict=True))
+        parts.append(f"{name}: {values}.")
+    return " ".join(parts)

@@ -439,6 +439,10 @@ def show_uptake_charts(result: RoundResult) -> None:
     from evaluation import charts
     from evaluation.display import show_figure
 
+    adoption_title = "Kommuner som erbjuder programmet, per omgång"
+    adoption = result.uptake.programmes
+    show_figure(charts.adoption_chart(adoption, adoption_title),
+                alt=charts.alt_text_adoption(adoption, adoption_title))
     names = result.municipalities.set_index("code")["short_name"].to_dict()
     matrix_title = f"Program per kommun {result.year}"
     matrix = result.uptake.matrix

@@ -424,3 +424,21 @@ def test_figure_shows_in_html_as_an_image_with_its_escaped_text_alternative(tabl
     assert shown.startswith('<img src="data:image/png;base64,')
     assert 'alt="Stapeldiagram: Andel &lt;script&gt;x&lt;/script&gt; 2026 per kommun.' in shown
     assert "<script>" not in shown
+
+
+def test_adoption_chart_has_one_bar_per_programme_and_round_and_says_each_count():
+    from evaluation.charts import adoption_chart, alt_text_adoption
+
+    programmes = pd.DataFrame({
+        "round": [2024, 2024, 2026, 2026, 2026],
+        "name": ["ABC", "Komet", "ABC", "Komet", "Connect"],
+        "municipalities": [6, 5, 10, 7, 4],
+    })
+    fig = adoption_chart(programmes, "Kommuner per program")
+    bars = [p for p in fig.axes[0].patches if p.get_width() > 0]
+    # 3 programmes × 2 rounds, less Connect's 0 in 2024
+    assert sorted(round(b.get_width()) for b in bars) == [4, 5, 6, 7, 10]
+    alt = alt_text_adoption(programmes, "Kommuner per program")
+    assert "ABC: 2024: 6, 2026: 10." in alt
+    assert "Connect: 2024: 0, 2026: 4." in alt
+    assert alt.index("ABC") < alt.index("Komet") < alt.index("Connect")
