@@ -5,7 +5,9 @@ and then `jupyter nbconvert --to html --no-input`, reading the same computed
 round (computed once, as `run` does). Both are timed as whole processes,
 alternating A B A B, and the script prints the median of each, the ratio of
 the medians and the median of the pairwise ratios, plus the peak memory of the
-whole process tree (summed resident memory, sampled every 50 ms).
+whole process tree (summed resident memory, sampled every 50 ms) and the
+median CPU time of the whole tree, which a busy shared machine disturbs less
+than wall time.
 
     python benchmarks/bench_round.py [--data data/example] [--round 2026] [--repeat 3]
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -83,6 +86,12 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int]:
     return seconds, peak
 
 
+def cpu_of_children() -> float:
+    """CPU seconds (user + system) of every finished child process and its descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def naive_script(data: Path, year: int, region: str, work: Path) -> Path:
     """A shell script doing the round the naive way, one notebook after another."""
     from evaluation.reference import load_reference
@@ -101,7 +110,7 @@ def naive_script(data: Path, year: int, region: str, work: Path) -> Path:
     for code in codes:
         lines += [
             f"{bindir}/papermill --no-progress-bar {ROOT}/notebooks/kommunprofil.ipynb "
-            f"k{code}.ipynb -p result_path round.pkl -p municipality {code}",
+            f"k{code}.ipynb -p result_path round.pkl -r municipality {code}",
             f"{bindir}/jupyter nbconvert --to html --no-input k{code}.ipynb",
         ]
     script = work / "naive.sh"
@@ -120,18 +129,26 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="bench-round-"))
     try:
-        ours_cmd = [sys.executable, "-m", "evaluation", "run", "--data", str(data), "--round",
-                    str(args.year), "--region", args.region, "--out", str(work / "ours"),
+        # A fresh output folder for every run: a run skips a round already up to date.
+        def ours_cmd(i: int) -> list[str]:
+            return [sys.executable, "-m", "evaluation", "run", "--data", str(data), "--round",
+                    str(args.year), "--region", args.region, "--out", str(work / f"ours-{i}"),
                     "--quiet"]
+
         naive_dir = work / "naive"
         naive_dir.mkdir()
         naive_cmd = ["bash", str(naive_script(data, args.year, args.region, naive_dir))]
         ours, naive = [], []
+        cpu: dict[str, list[float]] = {"ours": [], "naive": []}
         for i in range(args.repeat):
             print(f"run {i + 1}/{args.repeat} …", file=sys.stderr)
-            ours.append(timed(ours_cmd, ROOT))
-            naive.append(timed(naive_cmd, naive_dir))
-        manifest = json.loads((work / "ours" / str(args.year) / "manifest.json").read_text())
+            for key, rows, command, cwd in (("ours", ours, ours_cmd(i), ROOT),
+                                            ("naive", naive, naive_cmd, naive_dir)):
+                before = cpu_of_children()
+                rows.append(timed(command, cwd))
+                cpu[key].append(cpu_of_children() - before)
+        last = work / f"ours-{args.repeat - 1}" / str(args.year)
+        manifest = json.loads((last / "manifest.json").read_text())
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -141,15 +158,18 @@ def main() -> int:
     ours_s, naive_s = [s for s, _ in ours], [s for s, _ in naive]
     print(f"round {args.year}, region {args.region}, {args.repeat} runs each, "
           f"{os.cpu_count()} cores")
-    print(f"{'':28}{'median s':>10}{'min s':>8}{'max s':>8}{'peak MB':>9}")
-    for name, rows in (("evaluation run", ours), ("naive papermill+nbconvert", naive)):
+    print(f"{'':28}{'median s':>10}{'min s':>8}{'max s':>8}{'peak MB':>9}{'CPU s':>8}")
+    for name, key, rows in (("evaluation run", "ours", ours),
+                            ("naive papermill+nbconvert", "naive", naive)):
         seconds = [s for s, _ in rows]
         peak = max(m for _, m in rows) / 2**20
         print(f"{name:28}{med(seconds):>10.1f}{min(seconds):>8.1f}{max(seconds):>8.1f}"
-              f"{peak:>9.0f}")
+              f"{peak:>9.0f}{med(cpu[key]):>8.1f}")
     pairwise = [n / o for o, n in zip(ours_s, naive_s, strict=True)]
     print(f"speed-up, ratio of medians (naive / run): {med(naive_s) / med(ours_s):.2f}x")
     print(f"speed-up, median of pairwise ratios:      {med(pairwise):.2f}x")
+    print(f"CPU time, ratio of medians (naive / run): {med(cpu['naive']) / med(cpu['ours']):.2f}x"
+          " (CPU s: whole process tree, median; less disturbed by a busy machine)")
     print("where the time goes in the last `run` (seconds):")
     for key, value in manifest.get("timings", {}).items():
         print(f"  {key:28}{value:>8}")

@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a round's inputs and print every problem")
     p.add_argument("--data", required=True, type=Path, help="data folder holding <year>/")
     p.add_argument("--round", required=True, type=_year, dest="year", help="round year")
-    p.add_argument("--region", default=DEFAULT_REGION, help="county code (default 18)")
+    p.add_argument("--region", default=DEFAULT_REGION,
+                   help="county code (default 18), or all for every county")
     p.add_argument("--out", type=Path, default=Path("reports"),
                    help="folder for validation-<year>.csv (default reports)")
     p.add_argument("--strict", action="store_true", help="fail on any rejected row")
@@ -44,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", required=True, type=Path)
     p.add_argument("--round", required=True, type=_year, dest="year")
     p.add_argument("--out", type=Path, default=Path("reports"))
-    p.add_argument("--region", default=DEFAULT_REGION)
+    p.add_argument("--region", default=DEFAULT_REGION,
+                   help="county code (default 18), or all: every county and the country")
     p.add_argument("--jobs", type=int, default=None, help="parallel reports (default: cores)")
     p.add_argument("--municipality", nargs="+", default=None, metavar="CODE",
                    help="only these municipality profiles")
@@ -62,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("example", help="write synthetic example rounds")
     p.add_argument("--out", required=True, type=Path)
-    p.add_argument("--region", default=DEFAULT_REGION)
+    p.add_argument("--region", default=DEFAULT_REGION,
+                   help="county code (default 18), or all for every municipality of Sweden")
     p.add_argument("--seed", type=int, default=0)
     return parser
 
@@ -82,11 +85,21 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_region(region: str) -> None:
+    """An unknown county is a usage error, said before a run takes its lock or log."""
+    from evaluation.reference import load_reference
+    from evaluation.validation import is_national
+
+    if not is_national(region):
+        load_reference().county(region)
+
+
 def _run(args: argparse.Namespace) -> int:
     from evaluation.runner import run_round
 
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError(f"--jobs must be 1 or more, got {args.jobs}")
+    _check_region(args.region)
     run = run_round(args.data, args.year, out=args.out, region=args.region,
                     jobs=args.jobs, municipalities=args.municipality,
                     strict=args.strict, progress=not args.quiet, force=args.force)
@@ -128,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not logging.getLogger().handlers:  # warnings (e.g. a stale lock taken over) on stderr
         handler = logging.StreamHandler(sys.stderr)
         handler.setLevel(logging.WARNING)
+        # errors reach the user as the command's own one-line message, never a traceback
+        handler.addFilter(lambda record: record.levelno == logging.WARNING)
         handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         logging.getLogger().addHandler(handler)
     try:

@@ -44,6 +44,7 @@ from evaluation.schema import (
 )
 from evaluation.template import build_template, save_workbook
 from evaluation.text import strip_diacritics, swedish_sort_key
+from evaluation.validation import ALL_REGIONS, is_national
 
 README = "LASMIG.txt"
 _README_MARK = "Syntetiska exempeldata"
@@ -825,8 +826,13 @@ def _children(reference: Reference, codes: list[str], seed: int,
             known = False
             base[code] = int(np.clip(_rng(seed, int(code), 1).lognormal(np.log(2500), 0.8),
                                      300, 150_000))
+    return _drift(base, seed, years), known
+
+
+def _drift(base: dict[str, int], seed: int, years: Sequence[int]) -> dict[str, dict[int, int]]:
+    """A small random change in the number of children each year since 2023."""
     result: dict[str, dict[int, int]] = {}
-    for code in codes:
+    for code in base:
         rng = _rng(seed, int(code), 2)
         level, result[code] = 1.0, {}
         previous = 2023
@@ -835,7 +841,7 @@ def _children(reference: Reference, codes: list[str], seed: int,
                 level *= 1 + rng.normal(-0.005, 0.008)
             previous = year
             result[code][year] = round(base[code] * level)
-    return result, known
+    return result
 
 
 # -- readme -------------------------------------------------------------------------------
@@ -904,9 +910,7 @@ def _prepare_folder(folder: Path) -> None:
             path.unlink()
 
 
-def write_example(out_dir: str | Path, region: str = DEFAULT_REGION, seed: int = 0,
-                  years: Sequence[int] = (2024, 2026)) -> list[Path]:
-    """Write synthetic rounds to `out_dir/<year>/`; return the files written."""
+def _checked_years(years: Sequence[int], seed: int) -> list[int]:
     years = sorted(set(years))
     unknown = [y for y in years if y not in ROUNDS]
     if not years or unknown:
@@ -914,6 +918,19 @@ def write_example(out_dir: str | Path, region: str = DEFAULT_REGION, seed: int =
                              f"({', '.join(map(str, ROUNDS))}), got {unknown or 'none'}")
     if not isinstance(seed, int) or seed < 0:
         raise ParameterError(f"seed must be a whole number >= 0, got {seed!r}")
+    return years
+
+
+def write_example(out_dir: str | Path, region: str = DEFAULT_REGION, seed: int = 0,
+                  years: Sequence[int] = (2024, 2026)) -> list[Path]:
+    """Write synthetic rounds to `out_dir/<year>/`; return the files written.
+
+    `region` "all" writes every county's rounds into the same folders
+    (`write_national_example`).
+    """
+    if is_national(region):
+        return write_national_example(out_dir, seed=seed, years=years)
+    years = _checked_years(years, seed)
     reference = load_reference()
     county_row = reference.county(region)
     region_code, county = str(county_row["code"]), str(county_row["name"])
@@ -962,5 +979,269 @@ def write_example(out_dir: str | Path, region: str = DEFAULT_REGION, seed: int =
         _write_round(writer, content, roles, names, children, index, evidence_based)
         late = names[roles.late] if index == 0 and roles.late is not None else None
         readme = _readme(writer, county, seed, region_code, known, late)
+        written += [path for path, _ in writer.files] + [readme]
+    return sorted(written)
+
+
+# -- every county at once ------------------------------------------------------------------
+
+#: Municipality codes ending in 80 are the county seats and 81–89 the other former towns;
+#: the size model draws a municipality's children aged 0–15 around its class's median.
+_SIZE_CLASSES: dict[str, tuple[float, float]] = {
+    "seat": (12000.0, 0.45), "town": (5000.0, 0.6), "rural": (2000.0, 0.7)}
+#: The three metropolitan municipalities, as a multiple of a county seat's size.
+_METROPOLITAN = {"0180": 18.0, "1480": 11.0, "1280": 7.5}
+#: Chance that a municipality does not answer the first round, and a later round.
+_NOT_ANSWERING = (0.08, 0.04)
+#: How a county sends its municipalities' answers, in turn by the county's position.
+_COUNTY_STYLES = ("csv", "workbook", "csv_windows")
+NATIONAL_POPULATION = "befolkning_scb.csv"
+
+
+def _size_class(code: str) -> str:
+    last = int(code[2:])
+    return "seat" if last == 80 else "town" if 81 <= last <= 89 else "rural"
+
+
+def _national_children(reference: Reference, codes: Sequence[str], seed: int,
+                       years: Sequence[int]) -> tuple[dict[str, dict[int, int]], set[str]]:
+    """Children aged 0–15 per municipality and round: from SCB's 2023 figure where the
+    reference has it (returned as the second item), invented by the size model otherwise."""
+    population = reference.population
+    real = (dict(zip(population["code"].astype(str), population["population_0_15"],
+                     strict=True)) if len(population) else {})
+    base: dict[str, int] = {}
+    for code in codes:
+        if code in real:
+            base[code] = int(real[code])
+            continue
+        median, sigma = _SIZE_CLASSES[_size_class(code)]
+        median *= _METROPOLITAN.get(code, 1.0)
+        draw = _rng(seed, int(code), 1).lognormal(np.log(median), sigma)
+        base[code] = int(np.clip(draw, 250, 250_000))
+    return _drift(base, seed, years), set(base) & set(real)
+
+
+@dataclass
+class _County:
+    """One county's municipalities and the answers carried from round to round."""
+
+    code: str
+    name: str
+    position: int
+    names: dict[str, str]
+    answers: dict[str, Answer] = field(default_factory=dict)
+    units: list[Unit] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return _slug(self.name)
+
+
+def _county_round(county: _County, year: int, index: int, seed: int,
+                  children: dict[str, dict[int, int]], evidence_based: set[str]) -> _Round:
+    """A county's round: Örebro län follows its scenario, the others are drawn; some
+    municipalities do not answer."""
+    codes = sorted(county.names)
+    rng = _rng(seed, year, int(county.code))
+    scripted = county.code == DEFAULT_REGION and year in OREBRO_ANSWERS
+    if scripted:
+        answers = dict(OREBRO_ANSWERS[year])
+        column = 3 if year == 2024 else 4
+        units = [Unit(u[0], u[1], u[2], u[column][0] == "1", u[column][1] == "1")
+                 for u in _OREBRO_UNITS]
+    elif not county.answers:
+        answers, units = _random_round(rng, county.names,
+                                       {c: children[c][year] for c in codes})
+    else:
+        answers, units = _progress(rng, county.answers, county.units, codes)
+    if not scripted:
+        share = _NOT_ANSWERING[0 if index == 0 else 1]
+        for code in codes:
+            if _rng(seed, year, int(code), 3).random() < share:
+                answers.pop(code, None)
+    county.answers, county.units = answers, units
+    content = _Round(year, answers, units)
+    for code in sorted(answers):
+        kids = children[code][year]
+        stream = _rng(seed, year, int(code))
+        content.programmes[code] = [
+            _offer_record(stream, code, offer, round(kids * 18 / 16), kids < 1000,
+                          offer.split(":")[0] in evidence_based)
+            for offer in answers[code].offers
+        ]
+    return content
+
+
+def _write_county(writer: _Writer, county: _County, content: _Round,
+                  evidence_based: set[str]) -> None:
+    """One county's answers as one set of CSV files or one workbook, and the region's
+    BMM/BVC units; each county plants one fault of its own."""
+    codes = sorted(content.answers)
+    kommun = [_kommun_record(c, content.answers[c]) for c in codes]
+    centres = [r for c in codes for r in _centre_records(c, content.answers[c])]
+    programmes = [r for c in codes for r in content.programmes[c]]
+    style_name = _COUNTY_STYLES[county.position % len(_COUNTY_STYLES)]
+    fault = county.position % 3
+    slug, owner = county.slug, county.name
+    if fault == 2 and kommun:
+        kommun[0] = {**kommun[0], "local_plan": None}
+    if fault == 1 and programmes:
+        target = _pick(programmes, evidence_based)
+        target["completed"] = int(target["participants"]) + 3  # type: ignore[call-overload]
+    if style_name == "workbook":
+        style = _Style(names={c: writer.full_name(c) for c in codes})
+    elif style_name == "csv_windows":
+        style = _Style(names={c: f"{c} {county.names[c]}" for c in codes}, yes="J", no="N")
+    else:
+        style = _Style()
+    rows = {KOMMUN: writer.rows(KOMMUN, kommun, style),
+            FAMILJECENTRALER: writer.rows(FAMILJECENTRALER, centres, style),
+            PROGRAM: writer.rows(PROGRAM, programmes, style)}
+    if fault == 0 and rows[PROGRAM]:
+        rows[PROGRAM].append(list(rows[PROGRAM][-1]))
+    if style_name == "workbook":
+        where = f"enkat_{slug}.xlsx"
+        writer.plain_workbook(where, {t.label: (_labels(t), *r) for t, r in rows.items()},
+                              f"{owner}: kommunernas enkätsvar i en arbetsbok")
+        sheet = f"{where}, fliken "
+    else:
+        encoding = "cp1252" if style_name == "csv_windows" else "utf-8-sig"
+        for table, table_rows in rows.items():
+            writer.csv(f"{table.id}_{slug}.csv", f"{owner}: kommunernas svar, tabellen "
+                       f"{table.label} ({_ENCODING_NAMES[encoding]})", _labels(table),
+                       table_rows, encoding)
+        sheet = f"{PROGRAM.id}_{slug}.csv" if fault != 2 else f"{KOMMUN.id}_{slug}.csv"
+        sheet += ": "
+    if fault == 0 and rows[PROGRAM]:
+        writer.faults.append(f"{sheet}{'Program: ' if style_name == 'workbook' else ''}en "
+                             "rad finns två gånger (den andra avvisas som dubblett).")
+    elif fault == 1 and programmes:
+        record = next(r for r in programmes if r["completed"] is not None
+                      and r["participants"] is not None
+                      and int(r["completed"]) > int(r["participants"]))
+        writer.faults.append(
+            f"{sheet}{'Program: ' if style_name == 'workbook' else ''}"
+            f"{county.names[str(record['municipality'])]}, "
+            f"{_COMMON_NAMES.get(str(record['programme']), record['programme'])}: fler har "
+            f"fullföljt ({record['completed']}) än påbörjat ({record['participants']}); "
+            "raden avvisas.")
+    elif fault == 2 and kommun:
+        writer.faults.append(f"{sheet}{'Kommun: ' if style_name == 'workbook' else ''}"
+                             f"{county.names[codes[0]]} lämnade frågan om lokal plan tom "
+                             "(räknas som saknat svar, inte som nej).")
+    units = [_unit_record(u) for u in content.units]
+    by_code = _Style(names={c: int(c) for c in county.names})
+    writer.csv(f"vardenheter_{slug}.csv", f"Regionens BMM och BVC i {owner}, kommunerna "
+               "med kod", _labels(VARDENHETER), writer.rows(VARDENHETER, units, by_code),
+               "utf-8")
+
+
+def _write_national_population(writer: _Writer, names: dict[str, str],
+                               children: dict[str, dict[int, int]]) -> None:
+    """One SCB export for the whole country: a row per municipality and age, and the
+    national total SCB puts first (rejected: not a municipality)."""
+    year = writer.year
+    rng = _rng(writer.seed, year, 0)
+    header = ["region", *(f"{age} år" for age in range(18))]
+    rows = []
+    for code in sorted(names):
+        per_age = children[code][year] / 16
+        rows.append([f"{code} {names[code]}",
+                     *(int(round(per_age * rng.uniform(0.94, 1.06))) for _ in range(18))])
+    totals = [sum(int(r[i]) for r in rows) for i in range(1, 19)]
+    writer.csv(NATIONAL_POPULATION, "Folkmängd per kommun och ålder 0–17 år för hela landet, "
+               "i samma form som SCB:s tabellexport", header, [["00 Riket", *totals], *rows],
+               "cp1252", title=f"Folkmängd 31 december {year} efter region och ålder",
+               quote_all=True)
+    writer.faults.append(f"{NATIONAL_POPULATION}: raden ”00 Riket” (rikets summa) avvisas, "
+                         "eftersom den inte är en kommun.")
+
+
+def _national_readme(writer: _Writer, counties: Sequence[_County], every: bool, seed: int,
+                     known: set[str], silent: list[str]) -> Path:
+    lines = [
+        f"{_README_MARK} – uppföljning av strategin för föräldraskapsstöd 2024–2030",
+        f"Omgång {writer.year}, " + ("alla län" if every else
+                                      "län: " + ", ".join(c.name for c in counties)),
+        "",
+        "Syntetiska exempeldata: inga uppgifter i den här mappen beskriver någon verklig "
+        "kommuns arbete. Filerna visar hur en nationell omgångs underlag kan se ut när det "
+        "kommer in: varje läns kommunsvar i en egen arbetsbok eller egna CSV-filer, varje "
+        "regions lista över BMM och BVC, och en befolkningsfil från SCB för hela landet.",
+        "",
+        "Skapade med:",
+        f"    python -m evaluation example --out DATA --region all --seed {seed}",
+        "",
+        "Filer",
+        *(f"- {path.name}: {text}" for path, text in sorted(writer.files)),
+        "",
+        "Befolkning",
+        "Antalet barn är påhittat (slumpat) för kommunerna utanför Örebro län, inte hämtat "
+        "från SCB. Det kommer från en storleksmodell: kommunkoder som slutar på 80 är "
+        "residensstäder, 81–89 andra städer och övriga mest landsbygdskommuner, och varje "
+        "grupp har sin typiska storlek (Stockholm, Göteborg och Malmö är störst). "
+        "0–17 år ≈ 0–15 år × 18/16; i SCB-formatet är varje årskull ≈ 0–15 år / 16.",
+    ]
+    if known:
+        lines.append("För Örebro läns kommuner är antalet barn räknat fram ur SCB:s folkmängd "
+                     "0–15 år den 31 december 2023 (Regionfakta), med en liten slumpmässig "
+                     "förändring per år; det är alltså inte SCB:s statistik för omgångens år.")
+    if silent:
+        lines += ["", "Kommuner som inte besvarade enkäten den här omgången (de finns med i "
+                      "befolkningen och i regionernas listor över BMM och BVC):",
+                  *(f"- {name}" for name in silent)]
+    lines += ["", "Avsiktliga fel",
+              "Underlaget innehåller några fel av de slag som förekommer i verkliga filer, så "
+              "att avsnitten om datakvalitet har något att visa:",
+              *(f"- {fault}" for fault in writer.faults), ""]
+    path = writer.folder / README
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def write_national_example(out_dir: str | Path, seed: int = 0,
+                           years: Sequence[int] = (2024, 2026),
+                           counties: Sequence[str] | None = None) -> list[Path]:
+    """Write synthetic rounds for every county (or the given counties) into the same
+    `out_dir/<year>/` folders; return the files written.
+
+    Örebro län keeps its written scenario and SCB-derived population; elsewhere the
+    answers are drawn and the population comes from a size model, so large cities,
+    small rural municipalities (whose counts of 1–4 parents are withheld) and
+    municipalities that did not answer all appear. The same seed gives the same files.
+    """
+    years = _checked_years(years, seed)
+    reference = load_reference()
+    order = [str(c) for c in reference.counties["code"]]
+    chosen = order if counties is None else sorted(
+        {str(reference.county(c)["code"]) for c in counties}, key=order.index)
+    munis = reference.municipalities
+    munis = munis.loc[munis["county_code"].isin(chosen)].sort_values("code")
+    names = dict(zip(munis["code"], munis["short_name"], strict=True))
+    children, known = _national_children(reference, sorted(names), seed, years)
+    settings = load_settings()
+    catalogue = reference.catalogue
+    evidence_based = set(catalogue.loc[catalogue["evidence_class"].isin(
+        settings.evidence_based_classes), "id"])
+    catalogue_names = dict(zip(catalogue["id"], catalogue["name"], strict=True))
+    state = [
+        _County(code, str(reference.county(code)["name"]), order.index(code),
+                {c: names[c] for c in munis.loc[munis["county_code"] == code, "code"]})
+        for code in chosen
+    ]
+    written: list[Path] = []
+    for index, year in enumerate(years):
+        folder = Path(out_dir) / str(year)
+        _prepare_folder(folder)
+        writer = _Writer(folder, year, ALL_REGIONS, reference, catalogue_names, seed)
+        silent: list[str] = []
+        for county in state:
+            content = _county_round(county, year, index, seed, children, evidence_based)
+            _write_county(writer, county, content, evidence_based)
+            silent += [f"{county.names[c]} ({county.name})" for c in sorted(county.names)
+                       if c not in content.answers]
+        _write_national_population(writer, names, children)
+        readme = _national_readme(writer, state, counties is None, seed, known, silent)
         written += [path for path, _ in writer.files] + [readme]
     return sorted(written)

@@ -1,11 +1,22 @@
-"""Run a round's report notebooks in parallel, each in a fresh kernel.
+"""Run a round's report notebooks in parallel, each in a fresh or a recycled kernel.
 
 Notebooks run in worker processes (one per core by default), so the CPU-bound
 parts (papermill's bookkeeping, nbconvert's HTML export) run in parallel too,
 and a worker exports its own reports to HTML with an exporter it loads once.
-Each worker starts the kernel for its next report while the current one runs,
-which hides kernel start-up; every report still gets a kernel of its own, shut
-down when the report is done.
+Each worker starts its next kernel while the current report runs, which hides
+kernel start-up.
+
+Starting a kernel and importing pandas, matplotlib and the library costs
+about 2.5 s of CPU per kernel, more than a municipality profile itself (about
+0.8 s). With `reports_per_kernel=N` a worker's kernel therefore serves up to N
+reports in turn: between two reports the kernel's namespace is cleared
+(IPython's reset, which also restarts the execution counter, so "In [N]" and
+a failing cell's number mean the same as in a fresh kernel), every matplotlib
+figure is closed, the backend, rcParams and the working directory are restored.
+Imported modules stay, which is the point. After N reports, or after any failure, the
+kernel is shut down and the next report gets a new one. `N=1` (the default)
+gives every report a kernel of its own; `choose_reports_per_kernel` is the
+rule a run uses.
 
 Kernels talk to their worker over IPC sockets named by a fresh id (on POSIX),
 as papermill's and jupyter_client's maintainers recommend for kernels started
@@ -13,6 +24,10 @@ side by side: there is no port to race for ("ZMQError: Address already in
 use"). A kernel that still fails to start (died before replying to
 kernel_info, did not respond in time) is replaced and retried with back-off.
 An error raised by a cell is never retried: it is the report's own failure.
+
+The executed notebook is written once, when the report is done (papermill's
+save after every cell costs more than the smaller reports' cells); a report
+that fails, times out or loses its kernel is written as far as it got.
 
 Workers are spawned, not forked: a script that calls `execute_notebooks` must
 guard its entry point with `if __name__ == "__main__":`.
@@ -23,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import queue
 import random
 import re
 import shutil
@@ -41,8 +57,13 @@ from typing import Any, TypeVar
 #: import) when installed, and nbformat's schema never uses that format.
 _SKIPPED_IMPORTS = ("rfc3987_syntax",)
 
-#: Name under which the pre-started-kernel engine is registered with papermill.
+#: Name under which the held-kernel engine is registered with papermill.
 ENGINE_NAME = "evaluation"
+
+#: Reports one kernel serves in turn when a round shares kernels. Kernel start
+#: and imports (about 2.5 s of CPU) are then paid once per 25 reports, and a
+#: kernel's memory is bounded by replacing it that often (benchmarks/README.md).
+REPORTS_PER_KERNEL = 25
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _START_MESSAGES = (
@@ -51,7 +72,78 @@ _START_MESSAGES = (
     "Address already in use",
 )
 
+#: Module, inside a kernel that serves several reports, holding what is restored
+#: between two reports.
+_KERNEL_MODULE = "_evaluation_report_kernel"
+#: Kernel-side code, run once before a kernel's first report. It loads pyplot as
+#: the reports do, because the inline backend adjusts rcParams when it loads:
+#: the rcParams recorded are then those a report in a fresh kernel starts from.
+#: `gc.freeze` after the reset keeps the collector from re-scanning the imported
+#: modules' objects: a full collection in a kernel with pandas and matplotlib
+#: loaded takes 0.1-0.15 s, and IPython's reset runs one.
+_KERNEL_HELPERS = '''
+import gc
+import os
+import sys
+import warnings
+
+from IPython import get_ipython
+
+try:
+    import matplotlib
+    import matplotlib.pyplot
+except ImportError:
+    matplotlib = None
+
+cwd = os.getcwd()
+backend = rc = None
+if matplotlib is not None:
+    backend = matplotlib.get_backend()
+    rc = dict(matplotlib.rcParams.copy())
+    del rc["backend"]
+gc.freeze()
+
+
+def reset():
+    """Leave nothing of one report to the next but the imported modules."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+        if backend is not None and matplotlib.get_backend() != backend:
+            pyplot.switch_backend(backend)
+    if rc is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            matplotlib.rcParams.update(rc)
+    os.chdir(cwd)
+    get_ipython().reset(new_session=True)  # namespace, output cache, the In [N] counter
+    # What is left is the imported modules: the collector need not scan them again.
+    gc.freeze()
+'''
+_KERNEL_SETUP = (
+    "import sys as _sys, types as _types\n"
+    f"_module = _types.ModuleType({_KERNEL_MODULE!r})\n"
+    f"exec({_KERNEL_HELPERS!r}, _module.__dict__)\n"
+    "_sys.modules[_module.__name__] = _module\n"
+    "del _sys, _types, _module\n"
+)
+_KERNEL_RESET = f"__import__({_KERNEL_MODULE!r}).reset()"
+
 T = TypeVar("T")
+
+
+def choose_reports_per_kernel(reports: int, workers: int | None = None) -> int:
+    """How many reports one kernel serves in a round of `reports` reports.
+
+    Kernels are shared whenever a worker has more than one report to run: even
+    a county's 13 reports take half the time that way (benchmarks/README.md),
+    and the reset between reports is tested to leave nothing behind. Only when
+    every worker runs a single report is there nothing to share.
+    """
+    if reports < 0:
+        raise ValueError(f"reports must be 0 or more, got {reports}")
+    workers = workers or os.cpu_count() or 1
+    return 1 if reports <= workers else REPORTS_PER_KERNEL
 
 
 @dataclass(frozen=True)
@@ -83,7 +175,8 @@ class JobResult:
     seconds: float
     failed_cell: int | None
     error: str | None
-    #: Wall time in seconds by step: "execute" (kernel start included), "export".
+    #: Wall time in seconds by step: "execute" (getting a ready kernel included),
+    #: "kernel" (of which getting a ready kernel), "export".
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     #: Kernel starts that failed and were retried.
     kernel_retries: int = 0
@@ -95,8 +188,6 @@ class KernelStartError(RuntimeError):
 
 class KernelStartFailed(RuntimeError):
     """A kernel failed while starting, before any cell ran (retried)."""
-
-
 def strip_ansi(text: str) -> str:
     """Terminal colour codes out of a message (tracebacks carry them)."""
     return _ANSI.sub("", text)
@@ -172,13 +263,16 @@ def execute_notebooks(
     start_attempts: int = 4,
     cell_timeout: float | None = None,
     prestart: bool = True,
+    reports_per_kernel: int = 1,
 ) -> list[JobResult]:
     """Execute every job in parallel; one result per job, in job order.
 
     A failing notebook does not stop the others; its partially executed copy,
     with the failing cell and its error, is written to its output path.
     `cwd` is the kernels' working directory (default: the current one);
-    `prestart=False` starts each kernel only when its report begins.
+    `prestart=False` starts each kernel only when its report begins;
+    `reports_per_kernel` is how many reports a kernel serves in turn (1: a
+    fresh kernel for every report; see `choose_reports_per_kernel`).
     """
     jobs = list(jobs)
     if not jobs:
@@ -190,6 +284,8 @@ def execute_notebooks(
         workers = os.cpu_count() or 1
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    if reports_per_kernel < 1:
+        raise ValueError(f"reports_per_kernel must be at least 1, got {reports_per_kernel}")
     workers = min(workers, len(jobs))
     settings = _WorkerSettings(
         kernel_name=kernel_name,
@@ -199,6 +295,7 @@ def execute_notebooks(
         cell_timeout=cell_timeout,
         prestart=prestart,
         export=any(job.html is not None for job in jobs),
+        reports_per_kernel=reports_per_kernel,
     )
     for job in jobs:
         job.output.parent.mkdir(parents=True, exist_ok=True)
@@ -253,19 +350,40 @@ class _WorkerSettings:
     cell_timeout: float | None
     prestart: bool
     export: bool = False
+    reports_per_kernel: int = 1
+
+
+@dataclass(eq=False)
+class _Kernel:
+    """A kernel process, the client every report on it talks through, and how
+    many reports it has begun."""
+
+    name: str
+    manager: Any
+    client: Any = None
+    reports: int = 0
+    #: Id of the reset request sent after the last report, until it is answered.
+    pending_reset: str | None = None
 
 
 class _Worker:
-    """Per-process state: settings, a short socket directory and a spare kernel."""
+    """Per-process state: settings, a short socket directory, the kernel kept for
+    the next report and a spare kernel booting for later."""
 
     def __init__(self, settings: _WorkerSettings, unclaimed: Any) -> None:
         self.settings = settings
         self.unclaimed = unclaimed
         # IPC socket paths must stay short (about 100 bytes): a short directory in /tmp.
         self.runtime = Path(tempfile.mkdtemp(prefix="evk-"))
-        self.spare: tuple[str, Any] | None = None
+        self.spare: _Kernel | None = None
+        self.kept: _Kernel | None = None
+        self.kernel_names: dict[tuple[str, int], str] = {}
 
-    def launch(self, kernel_name: str) -> Any:
+    @property
+    def reuse(self) -> bool:
+        return self.settings.reports_per_kernel > 1
+
+    def launch(self, kernel_name: str) -> _Kernel:
         """Start a kernel process; it boots on its own while the worker goes on."""
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
@@ -280,28 +398,120 @@ class _Worker:
         run_sync(km.start_kernel)(
             extra_arguments=["--HistoryManager.hist_file=:memory:"], cwd=self.settings.cwd
         )
-        return km
+        return _Kernel(kernel_name, km)
 
     @staticmethod
-    def discard(km: Any) -> None:
+    def discard(kernel: _Kernel) -> None:
         from jupyter_core.utils import run_sync
 
+        km = kernel.manager
         try:
+            if kernel.client is not None:
+                kernel.client.stop_channels()
             if km.has_kernel:
                 run_sync(km.shutdown_kernel)(now=True)
         finally:
             with contextlib.suppress(Exception):
                 run_sync(km.cleanup_resources)()
 
-    def kernel_for(self, kernel_name: str) -> Any:
-        """The spare kernel if it is of the right kind, else a new one."""
-        spare, self.spare = self.spare, None
-        if spare is not None:
-            if spare[0] == kernel_name:
-                return spare[1]
+    def kernel_for(self, kernel_name: str) -> _Kernel:
+        """A kernel ready for the next report: the kept one once its reset is done,
+        else the spare, else a new one."""
+        kept, self.kept = self.kept, None
+        if kept is not None:
+            if kept.name == kernel_name and self.finish_reset(kept):
+                return kept
             with contextlib.suppress(Exception):
-                self.discard(spare[1])
-        return self.launch(kernel_name)
+                self.discard(kept)
+        spare, self.spare = self.spare, None
+        if spare is not None and spare.name != kernel_name:
+            with contextlib.suppress(Exception):
+                self.discard(spare)
+            spare = None
+        kernel = spare or self.launch(kernel_name)
+        try:
+            self.connect(kernel)
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                self.discard(kernel)
+            raise KernelStartFailed(short_error(type(exc).__name__, str(exc))) from exc
+        return kernel
+
+    def connect(self, kernel: _Kernel) -> None:
+        """Wait until the kernel answers; prepare it for several reports if it will serve them."""
+        from jupyter_core.utils import run_sync
+
+        client = kernel.manager.client()
+        kernel.client = client
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=self.settings.start_timeout)
+        client.allow_stdin = False
+        if self.reuse:
+            msg_id = client.execute(_KERNEL_SETUP, silent=True, store_history=False,
+                                    allow_stdin=False)
+            reply = self.reply(kernel, msg_id, self.settings.start_timeout)
+            if reply["content"].get("status") != "ok":
+                content = reply["content"]
+                raise RuntimeError("kernel set-up failed: " + short_error(
+                    str(content.get("ename", "")), str(content.get("evalue", ""))))
+
+    def reply(self, kernel: _Kernel, msg_id: str, timeout: float) -> dict:
+        """The kernel's reply to one request; raises if the kernel dies or takes too long."""
+        from jupyter_core.utils import run_sync
+
+        get = run_sync(kernel.client.get_shell_msg)
+        alive = run_sync(kernel.manager.is_alive)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                msg = get(timeout=min(1.0, max(0.01, deadline - time.monotonic())))
+            except queue.Empty:
+                if not alive():
+                    raise RuntimeError("kernel died") from None
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no reply from the kernel in {timeout:g} s") from None
+                continue
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                return msg
+
+    def release(self, kernel: _Kernel) -> None:
+        """After a report that succeeded: keep the kernel for the next report, its
+        reset running while this worker exports, or shut it down when it has
+        served its reports."""
+        if kernel.reports < self.settings.reports_per_kernel:
+            try:
+                kernel.pending_reset = kernel.client.execute(
+                    _KERNEL_RESET, silent=True, store_history=False, allow_stdin=False)
+            except Exception:
+                pass
+            else:
+                self.kept = kernel
+                return
+        with contextlib.suppress(Exception):
+            self.discard(kernel)
+
+    def finish_reset(self, kernel: _Kernel) -> bool:
+        """True when the kernel's reset after its last report succeeded."""
+        if kernel.pending_reset is None:
+            return True
+        try:
+            reply = self.reply(kernel, kernel.pending_reset, self.settings.start_timeout)
+        except Exception:
+            return False
+        kernel.pending_reset = None
+        return reply["content"].get("status") == "ok"
+
+    def kernel_name(self, notebook: Path) -> str:
+        """The notebook's kernel (read once per notebook file, not once per report)."""
+        if self.settings.kernel_name:
+            return self.settings.kernel_name
+        key = (str(notebook), notebook.stat().st_mtime_ns)
+        if key not in self.kernel_names:
+            import nbformat
+
+            nb = nbformat.read(notebook, as_version=4)
+            self.kernel_names[key] = nb.metadata.get("kernelspec", {}).get("name") or "python3"
+        return self.kernel_names[key]
 
     def claim(self) -> bool:
         """Count this job as taken; True when jobs are still waiting for a worker."""
@@ -311,15 +521,16 @@ class _Worker:
 
     def start_spare(self, kernel_name: str) -> None:
         try:
-            self.spare = (kernel_name, self.launch(kernel_name))
+            self.spare = self.launch(kernel_name)
         except Exception:  # the next job starts its own kernel, with retries
             self.spare = None
 
     def close(self) -> None:
-        if self.spare is not None:
-            with contextlib.suppress(Exception):
-                self.discard(self.spare[1])
-            self.spare = None
+        for kernel in (self.kept, self.spare):
+            if kernel is not None:
+                with contextlib.suppress(Exception):
+                    self.discard(kernel)
+        self.kept = self.spare = None
         shutil.rmtree(self.runtime, ignore_errors=True)
 
 
@@ -350,49 +561,47 @@ def _init_worker(settings: _WorkerSettings, unclaimed: Any) -> None:
 
 
 def _engine_class() -> type:
-    from jupyter_core.utils import run_sync
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine
+    from papermill.iorw import write_ipynb
     from papermill.log import logger
 
-    class Client(PapermillNotebookClient):
-        """Tells a kernel that failed to start apart from a cell that failed."""
+    class HeldKernelEngine(NBClientEngine):
+        """papermill's nbclient engine on a kernel and client the worker holds: the
+        worker, not the engine, decides when the kernel goes.
 
-        async def async_start_new_kernel_client(self):
+        `record` updates the notebook's papermill metadata before it is written;
+        `keep` is where a notebook that ended in an exception other than a cell
+        error (a time-out, a dead kernel) is written as far as it got.
+        """
+
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, record=None, keep=None, **kwargs):
             try:
-                return await super().async_start_new_kernel_client()
-            except Exception as exc:
-                raise KernelStartFailed(short_error(type(exc).__name__, str(exc))) from exc
-
-        start_new_kernel_client = run_sync(async_start_new_kernel_client)
-
-    class PrestartedKernelEngine(NBClientEngine):
-        """papermill's nbclient engine on a kernel that is already booting; the
-        kernel and its client are shut down when the notebook is done."""
+                nb = super().execute_notebook(nb, kernel_name, **kwargs)
+            except Exception:
+                nb.metadata.papermill.update(record or {})
+                if keep:
+                    with contextlib.suppress(Exception):
+                        write_ipynb(nb, keep)
+                raise
+            nb.metadata.papermill.update(record or {})
+            return nb
 
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
                                      stdout_file=None, stderr_file=None, start_timeout=60,
-                                     execution_timeout=None, km=None, **kwargs):
+                                     execution_timeout=None, kernel=None, **kwargs):
             kwargs.pop("input_path", None)
-            client = Client(
-                nb_man, km=km, kernel_name=kernel_name, timeout=execution_timeout,
+            client = PapermillNotebookClient(
+                nb_man, km=kernel.manager, kernel_name=kernel_name, timeout=execution_timeout,
                 startup_timeout=start_timeout, log=logger, log_output=log_output,
-                stdout_file=stdout_file, stderr_file=stderr_file,
-                shutdown_kernel="immediate", **kwargs,
+                stdout_file=stdout_file, stderr_file=stderr_file, **kwargs,
             )
-            return client.execute(cleanup_kc=True)
+            client.kc = kernel.client  # ready: nbclient starts no kernel and no client
+            return client.execute(cleanup_kc=False)
 
-    return PrestartedKernelEngine
-
-
-def _notebook_kernel_name(path: Path, default: str | None) -> str:
-    if default:
-        return default
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    return nb.metadata.get("kernelspec", {}).get("name") or "python3"
+    return HeldKernelEngine
 
 
 def _failed_cell(output: Path, exec_count: int | None) -> int | None:
@@ -424,19 +633,6 @@ def _portable_path(path: str, cwd: str) -> str:
         return Path(path).name
 
 
-def _portable_metadata(job: NotebookJob, cwd: str) -> None:
-    """papermill records the notebook's input and output paths as given (absolute
-    here); the executed notebook is published, so they become relative to `cwd`."""
-    import nbformat
-
-    nb = nbformat.read(job.output, as_version=4)
-    record = nb.metadata.get("papermill", {})
-    for key in ("input_path", "output_path"):
-        if record.get(key):
-            record[key] = _portable_path(record[key], cwd)
-    nbformat.write(nb, job.output)
-
-
 def _run_job(job: NotebookJob) -> JobResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -454,27 +650,41 @@ def _run_job(job: NotebookJob) -> JobResult:
                          timings, retries)
 
     try:
-        kernel_name = _notebook_kernel_name(job.notebook, settings.kernel_name)
+        kernel_name = worker.kernel_name(job.notebook)
     except Exception as exc:
         return result(False, None, short_error(type(exc).__name__, str(exc)))
-    spare_wanted = [more and settings.prestart]
+    # papermill records the input and output paths as given (absolute here); the
+    # executed notebook is published, so it records them relative to `cwd`.
+    record = {"input_path": _portable_path(str(job.notebook), settings.cwd),
+              "output_path": _portable_path(str(job.output), settings.cwd)}
+    held: list[_Kernel] = []
 
-    def run(km: Any) -> None:
-        if spare_wanted.pop() if spare_wanted else False:
+    def acquire() -> _Kernel:
+        t0 = time.perf_counter()
+        try:
+            return worker.kernel_for(kernel_name)
+        finally:
+            timings["kernel"] = round(timings.get("kernel", 0.0) + time.perf_counter() - t0, 3)
+
+    def run(kernel: _Kernel) -> None:
+        held[:] = [kernel]
+        kernel.reports += 1
+        last = kernel.reports >= settings.reports_per_kernel
+        if more and settings.prestart and last and worker.spare is None:
             worker.start_spare(kernel_name)  # boots while this report runs
         papermill.execute_notebook(
             str(job.notebook), str(job.output), parameters=dict(job.parameters),
-            engine_name=ENGINE_NAME, km=km, kernel_name=kernel_name,
+            engine_name=ENGINE_NAME, kernel=kernel, kernel_name=kernel_name,
             progress_bar=False, start_timeout=settings.start_timeout,
             execution_timeout=settings.cell_timeout, cwd=settings.cwd,
+            request_save_on_cell_execute=False, record=record, keep=str(job.output),
         )
 
     t0 = time.perf_counter()
     try:
-        _, retries = retry_kernel_start(
-            lambda: worker.kernel_for(kernel_name), run, worker.discard,
-            attempts=settings.start_attempts,
-        )
+        # A kernel that fails while a report runs is discarded here, never reused.
+        _, retries = retry_kernel_start(acquire, run, worker.discard,
+                                        attempts=settings.start_attempts)
     except PapermillExecutionError as exc:
         timings["execute"] = round(time.perf_counter() - t0, 3)
         cell = _failed_cell(job.output, exc.exec_count)
@@ -484,7 +694,7 @@ def _run_job(job: NotebookJob) -> JobResult:
         cell = _failed_cell(job.output, None) if job.output.exists() else None
         return result(False, cell, short_error(type(exc).__name__, str(exc)))
     timings["execute"] = round(time.perf_counter() - t0, 3)
-    _portable_metadata(job, settings.cwd)
+    worker.release(held[0])
 
     if job.html is not None:
         from evaluation.export import export_html

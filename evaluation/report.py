@@ -86,6 +86,35 @@ def target_text(ind: Indicator) -> str:
     return {"rising": "Ökande", "monitored": "Följs"}.get(str(ind.target), str(ind.target))
 
 
+def status_rows(result: RoundResult, area_code: str | None = None) -> list[dict[str, object]]:
+    """Every indicator's value, target and status for one area (the county by default),
+    as the round's index page lists them."""
+    area_code = area_code or result.region
+    rows: list[dict[str, object]] = []
+    for ind in REGISTRY.values():
+        row = _row(result, ind.id, area_code)
+        rows.append({"indicator": ind.id, "title": ind.title,
+                     "value": fmt.value_text(row) if row else fmt.MISSING,
+                     "target": target_text(ind), "status": (row or {}).get("status")})
+    return rows
+
+
+def population_note(codes: Iterable[str]) -> str:
+    """Where the example data's numbers of children come from, in Swedish."""
+    from evaluation.reference import load_reference
+
+    population = load_reference().population
+    known = set(population["code"].astype(str)) if len(population) else set()
+    codes = set(map(str, codes))
+    if codes and codes <= known:
+        return "Befolkningstalen är härledda ur SCB:s antal barn 0–15 år 2023."
+    if codes & known:
+        return ("Befolkningstalen är härledda ur SCB:s antal barn 0–15 år 2023 för de "
+                "kommuner som verktygets referensdata har siffror för, och påhittade för "
+                "övriga kommuner.")
+    return "Befolkningstalen är påhittade."
+
+
 def _row(result: RoundResult, indicator: str, area_code: str,
          year: int | None = None) -> dict | None:
     frame = result.indicators
@@ -396,7 +425,7 @@ def title(result: RoundResult, code: str | None = None) -> Html:
     if result.extra.get("synthetic"):
         parts.append('<p class="notice"><strong>Syntetiska exempeldata.</strong> Siffrorna är '
                      "påhittade för att visa verktyget och beskriver inga verkliga kommuner. "
-                     "Befolkningstalen är härledda ur SCB:s antal barn 0–15 år 2023.</p>")
+                     f"{escape(population_note(result.municipalities['code']))}</p>")
     return Html("".join(parts))
 
 
@@ -441,6 +470,10 @@ def show_uptake_charts(result: RoundResult) -> None:
 
     adoption_title = "Kommuner som erbjuder programmet, per omgång"
     adoption = result.uptake.programmes
+    if adoption.empty:  # a small county may offer none: nothing to draw
+        _display(paragraph("Inga program erbjöds i länets kommuner i någon omgång hittills, "
+                           "så det finns inga diagram över programmen."))
+        return
     show_figure(charts.adoption_chart(adoption, adoption_title),
                 alt=charts.alt_text_adoption(adoption, adoption_title))
     names = result.municipalities.set_index("code")["short_name"].to_dict()

@@ -10,23 +10,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaluation import formatting as fmt
 from evaluation.config import PROJECT_ROOT, Settings, load_settings
 from evaluation.exceptions import InputError, ParameterError, ReportError
-from evaluation.execute import NotebookJob, execute_notebooks
+from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
 from evaluation.fingerprint import fingerprint, published_fingerprint
-from evaluation.indicators import REGISTRY
 from evaluation.model import RoundData
 from evaluation.parameters import check_names
 from evaluation.publish import RunLock, keep_failed, publish, staging, write_manifest
 from evaluation.reading import round_files, round_folder
 from evaluation.reference import Reference, load_reference
+from evaluation.report import status_rows
 from evaluation.results import RoundResult, compute_round, write_indicator_files
 from evaluation.runlog import run_log
 from evaluation.schema import DEFAULT_REGION, ROUNDS
 from evaluation.site import Link, write_round_index, write_site_index
 from evaluation.text import swedish_sort_key
-from evaluation.validation import validate_round
+from evaluation.validation import is_national, validate_round
 from evaluation.validation_report import write_validation_csv
 
 log = logging.getLogger(__name__)
@@ -109,21 +108,6 @@ def _portable_notebooks(stage: Path, jobs: Sequence[NotebookJob]) -> None:
         nbformat.write(nb, job.output)
 
 
-def _status_rows(result: RoundResult) -> list[dict[str, str]]:
-    from evaluation.report import target_text
-
-    table = result.table()
-    county = table.loc[table["level"] == "county"].set_index("indicator")
-    rows = []
-    for ind in REGISTRY.values():
-        row = county.loc[ind.id].to_dict() if ind.id in county.index else {}
-        row["indicator"] = ind.id
-        rows.append({"indicator": ind.id, "title": ind.title,
-                     "value": fmt.value_text(row) if row else fmt.MISSING,
-                     "target": target_text(ind), "status": row.get("status")})
-    return rows
-
-
 def _write_round_files(result: RoundResult, stage: Path, inputs: list[Path],
                        parameters: dict, timings: dict[str, float],
                        codes: Sequence[str], print_: str | None = None) -> None:
@@ -143,7 +127,7 @@ def _write_round_files(result: RoundResult, stage: Path, inputs: list[Path],
         Link("Körningsmanifest (JSON)", "manifest.json",
              "Indata med kontrollsummor, parametrar, versioner och tider"),
     ]
-    write_round_index(stage, result.year, result.region_name, reports, _status_rows(result),
+    write_round_index(stage, result.year, result.region_name, reports, status_rows(result),
                       downloads)
 
 
@@ -210,6 +194,11 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
            municipalities: Sequence[str] | None, strict: bool, progress: bool,
            settings: Settings, inputs: list[Path], parameters: dict, print_: str,
            started: float) -> Path:
+    if is_national(region):
+        from evaluation.national_run import build_national
+
+        return build_national(data, year, out, jobs, municipalities, strict, progress,
+                              settings, inputs, parameters, print_, started)
     timings: dict[str, float] = {}
     result = compute(data, year, region, strict, settings)
     for count in result.validation.counts.values():
@@ -230,7 +219,9 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
         result.save(stage / RESULT_FILE)
         step = time.perf_counter()
         job_list = _jobs(result, stage, codes, settings)
-        outcomes = execute_notebooks(job_list, workers=jobs, progress=progress, cwd=stage)
+        outcomes = execute_notebooks(
+            job_list, workers=jobs, progress=progress, cwd=stage,
+            reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
         timings["reports"] = round(time.perf_counter() - step, 3)
         for part in ("execute", "export"):  # summed over reports, across workers
             timings[f"reports_{part}_sum"] = round(

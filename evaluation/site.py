@@ -128,25 +128,67 @@ def write_round_index(
     downloads: Sequence[Link | Mapping[str, Any] | Sequence[str]],
     *,
     published: dt.date | None = None,
+    parent: Link | None = None,
 ) -> Path:
     """Write `<round_dir>/index.html`: links to the regional report, every
     municipality profile and the downloads, and the status overview table.
 
     Every linked file must already exist in `round_dir` (ParameterError if not),
-    so a published round never has a broken link.
+    so a published round never has a broken link. `parent` is the page one level
+    up (all rounds by default; the national round for a county in a national run).
     """
     round_dir = Path(round_dir)
     links = [_as_link(r) for r in reports]
     files = [_as_link(d) for d in downloads]
-    for link in links + files:
-        _check_relative(link.href)
-        if not (round_dir / link.href).is_file():
-            raise ParameterError(f"link {link.href!r} ({link.title}): no such file in the round")
+    _check_links(round_dir, links + files)
+    parent = parent or Link("Alla uppföljningar", "../index.html")
+    _check_relative(parent.href)
     page = _environment().get_template("site_round.html.j2").render(
+        parent=parent,
         year=int(year),
         region_name=region_name,
         regional=[link for link in links if not link.municipality],
         municipalities=[link for link in links if link.municipality],
+        status_rows=_status_rows(status_rows),
+        downloads=files,
+        published=(published or dt.date.today()).isoformat(),
+    )
+    return _write(round_dir / "index.html", page)
+
+
+def _check_links(folder: Path, links: Sequence[Link]) -> None:
+    for link in links:
+        _check_relative(link.href)
+        if not (folder / link.href).is_file():
+            raise ParameterError(f"link {link.href!r} ({link.title}): no such file in the round")
+
+
+def write_national_index(
+    round_dir: Path,
+    year: int,
+    reports: Sequence[Link | Mapping[str, Any] | Sequence[str]],
+    counties: Sequence[Link | Mapping[str, Any] | Sequence[str]],
+    status_rows: Iterable[Mapping[str, Any]] | Any,
+    downloads: Sequence[Link | Mapping[str, Any] | Sequence[str]],
+    *,
+    without_report: Sequence[str] = (),
+    published: dt.date | None = None,
+) -> Path:
+    """Write `<round_dir>/index.html` of a national round: the overview, every
+    county's round page, the country's status table and the downloads.
+
+    As for a county's round, every linked file must already exist.
+    """
+    round_dir = Path(round_dir)
+    links = [_as_link(r) for r in reports]
+    county_links = [_as_link(c) for c in counties]
+    files = [_as_link(d) for d in downloads]
+    _check_links(round_dir, links + county_links + files)
+    page = _environment().get_template("site_national.html.j2").render(
+        year=int(year),
+        reports=links,
+        counties=county_links,
+        without_report=list(without_report),
         status_rows=_status_rows(status_rows),
         downloads=files,
         published=(published or dt.date.today()).isoformat(),

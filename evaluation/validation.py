@@ -1,7 +1,9 @@
 """Validating a round: every input row ends accepted, accepted with a warning,
 or rejected with a reason, and the counts reconcile (DESIGN §3 "Bad input").
 
-Structural faults raise `InputError`; row faults become findings.
+Structural faults raise `InputError`; row faults become findings. With region
+"all" a municipality anywhere in Sweden is accepted, and each row's origin is kept so
+that a national round can be split by county.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from evaluation.schema import (
 )
 from evaluation.text import normalize
 
+#: The region that stands for every county at once (a national round).
+ALL_REGIONS = "all"
 GROUP_COLUMNS = (
     "group_preschool",
     "group_school",
@@ -114,11 +118,40 @@ class _Row:
         )
 
 
+def is_national(region: object) -> bool:
+    """True for the region that means every county ("all", in any case)."""
+    return isinstance(region, str) and region.strip().casefold() == ALL_REGIONS
+
+
+@dataclass(frozen=True)
+class RowOrigin:
+    """Which municipality one input row is about (None: not known), and how it ended."""
+
+    table: str
+    file: str
+    sheet: str
+    row: int
+    municipality: str | None
+    outcome: str  # "accepted", "warning" or "rejected"
+
+
+@dataclass
+class Origins:
+    """Every input row's origin, and the blank rows skipped per (table, file, sheet)."""
+
+    rows: list[RowOrigin] = field(default_factory=list)
+    blank_rows: dict[tuple[str, str, str], int] = field(default_factory=dict)
+
+
 class _Validator:
     def __init__(self, reference: Reference, region: str) -> None:
         self.reference = reference
-        self.region = region
-        self.county_name = str(reference.county(region)["name"])
+        if is_national(region):
+            self.region: str | None = None
+            self.county_name = "Sweden"
+        else:
+            self.region = region
+            self.county_name = str(reference.county(region)["name"])
 
     # -- cells --------------------------------------------------------------------
 
@@ -145,7 +178,7 @@ class _Validator:
                 match.closest or "",
             )
             return None
-        if match.county_code != self.region:
+        if self.region is not None and match.county_code != self.region:
             county = self.reference.county(match.county_code)["name"]
             row.note(
                 "outside_county",
@@ -337,6 +370,14 @@ class _Validator:
         row.values.update(sums)
         return row
 
+    def origin(self, row: _Row) -> RowOrigin:
+        code = row.values.get("municipality")
+        if not isinstance(code, str):
+            code = self.reference.resolve_municipality(row.raw.values.get("municipality")).code
+        outcome = "rejected" if row.rejected else ("warning" if row.findings else "accepted")
+        return RowOrigin(row.source.table.id, row.source.file, row.source.sheet,
+                         row.raw.number, code, outcome)
+
     def rules_program(self, row: _Row) -> None:
         v = row.values
         table = TABLES["program"]
@@ -480,11 +521,29 @@ def validate_round(
     strict: bool = False,
     reference: Reference | None = None,
 ) -> RoundData:
-    """Read and validate one round's files into canonical tables and a report."""
+    """Read and validate one round's files into canonical tables and a report.
+
+    `region` is a county code, or "all" for a national round (any municipality
+    of Sweden is accepted).
+    """
+    return validate_round_with_origins(data_dir, year, region, strict, reference)[0]
+
+
+def validate_round_with_origins(
+    data_dir: str | Path,
+    year: int,
+    region: str = DEFAULT_REGION,
+    strict: bool = False,
+    reference: Reference | None = None,
+) -> tuple[RoundData, Origins]:
+    """As `validate_round`, with where every row came from (for splitting by county)."""
     reference = reference or load_reference()
     validator = _Validator(reference, region)
+    if is_national(region):
+        region = ALL_REGIONS
     raw = read_round(data_dir, year)
     report = ValidationReport(year=year, region=region, files=[p.name for p in raw.files])
+    origins = Origins()
     for file, sheet, message in raw.notes:
         report.findings.append(
             Finding("info", "", file, sheet, None, "", "", message, reason="unknown_sheet")
@@ -520,6 +579,10 @@ def validate_round(
         _duplicates(table, rows)
         for row in rows:
             report.findings.extend(row.findings)
+            origins.rows.append(validator.origin(row))
+        for source in sources:
+            where = (table_id, source.file, source.sheet)
+            origins.blank_rows[where] = origins.blank_rows.get(where, 0) + source.blank_rows
         rejected = sum(r.rejected for r in rows)
         warned = sum(1 for r in rows if not r.rejected and r.findings)
         count = TableCount(
@@ -547,4 +610,4 @@ def validate_round(
             f"--strict: {len(report.rejected)} row(s) rejected in round {year}; first: "
             f"{report.rejected[0]}"
         )
-    return result
+    return result, origins

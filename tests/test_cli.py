@@ -51,3 +51,17 @@ def test_wrong_command_line_exits_2_with_usage_not_traceback(tmp_path):
         assert proc.returncode == 2, (args, proc.stderr)
         assert "usage:" in proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+def test_failed_run_prints_one_line_error_and_no_traceback(tmp_path):
+    data = write_round(tmp_path / "data", skip=("kommun",))
+    proc = subprocess.run([sys.executable, "-m", "evaluation", "run", "--data", str(data),
+                           "--round", "2024", "--out", str(tmp_path / "out"), "--quiet"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"error: Round 2024 in {data / '2024'}: missing table(s) 'kommun' "
+        "(a sheet or file named 'Kommun')"]
+    log = next((tmp_path / "out" / ".logs").glob("2024-*.log")).read_text(encoding="utf-8")
+    assert "Traceback" in log and "missing table(s) 'kommun'" in log

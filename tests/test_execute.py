@@ -21,6 +21,7 @@ from evaluation.execute import (
     KernelStartError,
     KernelStartFailed,
     NotebookJob,
+    choose_reports_per_kernel,
     execute_notebooks,
     is_kernel_start_race,
     retry_kernel_start,
@@ -73,7 +74,7 @@ def test_notebooks_run_in_parallel_workers_each_with_a_fresh_kernel(tmp_path):
     assert "<title>Kommunprofil 1814</title>" in page
     assert "label=1814 kernel=" in page
     assert "os.getpid" not in page and "label = " not in page  # no code, no parameters
-    assert all(set(r.timings) == {"execute", "export"} for r in results)
+    assert all(set(r.timings) == {"kernel", "execute", "export"} for r in results)
     record = nbformat.read(tmp_path / "out" / "1814.ipynb", as_version=4).metadata.papermill
     assert (record.input_path, record.output_path) == ("report.ipynb", "out/1814.ipynb")
 
@@ -249,3 +250,81 @@ def test_missing_notebook_is_a_failed_job_not_a_crash_and_progress_is_shown(tmp_
     assert result.failed_cell is None
     assert result.error.startswith("FileNotFoundError")
     assert "rapporter: 1/1 klara [00:0" in capsys.readouterr().err
+
+
+REPORT_STATE = (
+    "import os\nimport matplotlib\nimport matplotlib.pyplot as plt\n"
+    "print(f'label={label} kernel={os.getpid()}')\n"
+    "print('left_by_earlier_report' in globals(), plt.get_fignums(), matplotlib.get_backend(),\n"
+    "      matplotlib.rcParams['lines.linewidth'], os.getcwd() == start_dir)"
+)
+REPORT_LEAVES = (
+    "left_by_earlier_report = label\n"
+    "plt.rcParams['lines.linewidth'] = 7\n"
+    "plt.switch_backend('agg')  # the inline backend would show and close the figure\n"
+    "figure = plt.figure()\n"
+    "os.chdir('/')"
+)
+
+
+def test_kernel_serving_several_reports_shows_each_nothing_of_the_one_before(tmp_path):
+    source = write_notebook(
+        tmp_path / "report.ipynb", REPORT_STATE, REPORT_LEAVES,
+        "print(plt.get_fignums(), matplotlib.get_backend())",
+        parameters=f"label = 'standard'\nstart_dir = {str(tmp_path)!r}",
+    )
+    codes = ("1880", "1814", "1860")
+    jobs = [NotebookJob(f"kommuner/{code}", source, tmp_path / "out" / f"{code}.ipynb",
+                        {"label": code}) for code in codes]
+
+    results = execute_notebooks(jobs, workers=1, progress=False, cwd=tmp_path,
+                                reports_per_kernel=2)
+
+    assert all(r.ok for r in results), [r.error for r in results]
+    lines = {code: stdout_of(tmp_path / "out" / f"{code}.ipynb").splitlines()
+             for code in codes}
+    kernels = [lines[code][0].split()[1] for code in codes]
+    assert kernels[0] == kernels[1] != kernels[2]  # two reports, then a new kernel
+    for code in codes:
+        assert lines[code][0].startswith(f"label={code} ")
+        # no variable, no open figure, the kernel's own backend, matplotlib's default
+        # line width, the run's folder
+        assert lines[code][1] == "False [] module://matplotlib_inline.backend_inline 1.5 True"
+        assert lines[code][2] == "[1] agg"  # each report did leave a figure open
+    second = nbformat.read(tmp_path / "out" / "1814.ipynb", as_version=4)
+    # parameters, injected parameters, then the three cells: counted as in a fresh kernel
+    assert [c.execution_count for c in second.cells if c.cell_type == "code"] == [1, 2, 3, 4, 5]
+
+
+def test_failed_report_on_a_shared_kernel_is_named_and_its_kernel_replaced(tmp_path):
+    good = write_notebook(tmp_path / "good.ipynb", "import os\nprint(os.getpid())")
+    bad = write_notebook(tmp_path / "bad.ipynb", "import os\nprint(os.getpid())",
+                         "raise ValueError('trasigt')", "print('aldrig')")
+    jobs = [NotebookJob("kommuner/1880", good, tmp_path / "1880.ipynb", {}),
+            NotebookJob("kommuner/1814", bad, tmp_path / "1814.ipynb", {}),
+            NotebookJob("kommuner/1860", good, tmp_path / "1860.ipynb", {})]
+
+    first, failed, after = execute_notebooks(jobs, workers=1, progress=False,
+                                             reports_per_kernel=10)
+
+    assert first.ok and after.ok
+    # In [1] parameters (none injected), In [2] the pid, In [3] raise: as in a fresh kernel
+    assert (failed.ok, failed.failed_cell, failed.error) == (False, 3, "ValueError: trasigt")
+    pids = [stdout_of(tmp_path / f"{code}.ipynb").strip() for code in ("1880", "1814", "1860")]
+    assert pids[0] == pids[1]  # the failing report ran on the kernel it shared
+    assert pids[2] != pids[1]  # and that kernel served no report after it
+
+
+@pytest.mark.parametrize(("reports", "workers", "per_kernel"), [
+    (1, 2, 1), (2, 2, 1), (4, 4, 1),  # one report per worker: nothing to share
+    (3, 2, 25), (13, 2, 25), (312, 2, 25),
+])
+def test_kernels_are_shared_once_a_worker_has_more_than_one_report(reports, workers,
+                                                                   per_kernel):
+    assert choose_reports_per_kernel(reports, workers) == per_kernel
+
+
+def test_kernel_must_serve_at_least_one_report(tmp_path):
+    job = NotebookJob("regional", tmp_path / "a.ipynb", tmp_path / "b.ipynb", {})
+    with pytest.raises(ValueError, match="reports_per_kernel must be at least 1"):
+        execute_notebooks([job], progress=False, reports_per_kernel=0)

@@ -1,0 +1,206 @@
+"""Publishing a national round (`run --region all`): every county with data gets its
+round page, regional report and municipality profiles under `OUT/<year>/<cc>/`,
+and the country its overview, all from one computation and one staging folder.
+
+    OUT/<year>/index.html             the national round: overview, counties, status
+    OUT/<year>/nationell.html         the counties side by side on every indicator
+    OUT/<year>/<cc>/index.html        a county's round page (as a county run's)
+    OUT/<year>/<cc>/regional.html, OUT/<year>/<cc>/kommuner/<code>.html
+    OUT/<year>/indicators.csv/.xlsx   every level: country, county, municipality
+    OUT/<year>/validation.csv, manifest.json, notebooks/
+
+Every report of the round goes through one call of `execute_notebooks`, so the
+workers stay busy from the first report to the last.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from evaluation.config import Settings
+from evaluation.exceptions import ParameterError, ReportError
+from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
+from evaluation.national import NationalResult, compute_national
+from evaluation.parameters import check_names
+from evaluation.publish import keep_failed, publish, staging, write_manifest
+from evaluation.report import status_rows
+from evaluation.results import RoundResult, write_indicator_files
+from evaluation.runner import PROFILE, REGIONAL, _portable_notebooks, notebook
+from evaluation.site import Link, write_national_index, write_round_index, write_site_index
+from evaluation.text import swedish_sort_key
+from evaluation.validation_report import write_validation_csv
+
+log = logging.getLogger(__name__)
+
+OVERVIEW = "nationell.ipynb"
+NATIONAL_RESULT_FILE = "nationell.pkl"
+#: Where a county's computed round waits for its reports, inside the staging folder.
+COUNTY_RESULT_FILE = "round.pkl"
+
+
+def _profile_codes(result: NationalResult, municipalities: Sequence[str] | None) -> list[str]:
+    """The municipality profiles to make: every municipality of a reported county, or
+    the ones asked for (each must lie in a reported county)."""
+    known = [c for county in result.counties.values()
+             for c in county.municipalities["code"].tolist()]
+    if not municipalities:
+        return known
+    unknown = [c for c in municipalities if c not in known]
+    if unknown:
+        raise ParameterError(f"--municipality: {unknown} not municipality code(s) of a county "
+                             "with data in this round")
+    return list(dict.fromkeys(municipalities))
+
+
+def _jobs(result: NationalResult, stage: Path, codes: Sequence[str],
+          settings: Settings) -> list[NotebookJob]:
+    wanted = set(codes)
+    jobs = [NotebookJob(
+        name="nationell", notebook=notebook(OVERVIEW),
+        output=stage / "notebooks" / OVERVIEW,
+        parameters={"result_path": NATIONAL_RESULT_FILE}, html=stage / "nationell.html",
+        title=f"Nationell översikt: föräldraskapsstöd i hela landet {result.year}")]
+    for cc, county in sorted(result.counties.items()):
+        result_path = f"{cc}/{COUNTY_RESULT_FILE}"
+        jobs.append(NotebookJob(
+            name=f"{cc}/regional", notebook=notebook(REGIONAL),
+            output=stage / "notebooks" / cc / "regional.ipynb",
+            parameters={"result_path": result_path, "boundary_file": settings.boundary_file},
+            html=stage / cc / "regional.html",
+            title=f"Regionrapport: föräldraskapsstöd i {county.region_name} {result.year}"))
+        names = county.municipalities.set_index("code")["short_name"]
+        for code in county.municipalities["code"]:
+            if code not in wanted:
+                continue
+            jobs.append(NotebookJob(
+                name=f"{cc}/kommuner/{code}", notebook=notebook(PROFILE),
+                output=stage / "notebooks" / cc / f"kommunprofil-{code}.ipynb",
+                parameters={"result_path": result_path, "municipality": code},
+                html=stage / cc / "kommuner" / f"{code}.html",
+                title=f"Kommunprofil: {names[code]} {result.year}"))
+    checked: set[Path] = set()
+    for job in jobs:  # one check per notebook: papermill only warns on unknown names
+        if job.notebook not in checked:
+            check_names(job.notebook, job.parameters)
+            checked.add(job.notebook)
+    return jobs
+
+
+def _county_page(county: RoundResult, folder: Path, codes: Sequence[str]) -> None:
+    """A county's round page, as a county run's, one level below the national round."""
+    names = county.municipalities.set_index("code")["short_name"]
+    write_indicator_files(county, folder)
+    write_validation_csv(county.validation, folder / "validation.csv")
+    reports = [Link("Regionrapport", "regional.html",
+                    f"Länets rapport: status, målområden, metoder och datakvalitet {county.year}")]
+    mine = [c for c in county.municipalities["code"] if c in set(codes)]
+    reports += [Link(str(names[c]), f"kommuner/{c}.html", municipality=True)
+                for c in sorted(mine, key=lambda c: swedish_sort_key(str(names[c])))]
+    downloads = [
+        Link("Indikatorer (CSV)", "indicators.csv", "Länets och kommunernas indikatorer"),
+        Link("Indikatorer (Excel)", "indicators.xlsx", "Samma tabell som Excel-fil"),
+        Link("Valideringsrapport (CSV)", "validation.csv",
+             "Varje varning och avvisad rad i länets underlag, med orsak"),
+        Link("Körningsmanifest (JSON)", "../manifest.json",
+             "Indata med kontrollsummor, parametrar, versioner och tider (hela landet)"),
+    ]
+    write_round_index(folder, county.year, county.region_name, reports, status_rows(county),
+                      downloads, parent=Link(f"Uppföljning {county.year} i hela landet",
+                                             "../index.html"))
+
+
+def _write_round_files(result: NationalResult, stage: Path, inputs: list[Path],
+                       parameters: dict, timings: dict[str, float], codes: Sequence[str],
+                       print_: str | None) -> None:
+    write_indicator_files(result, stage)  # type: ignore[arg-type]  # has .indicators
+    write_validation_csv(result.validation, stage / "validation.csv")
+    write_manifest(stage / "manifest.json", inputs, parameters, timings, print_)
+    for cc, county in result.counties.items():
+        _county_page(county, stage / cc, codes)
+    frame = result.county_table
+    counties = []
+    for row in sorted(frame.loc[frame["reported"]].to_dict("records"),
+                      key=lambda r: swedish_sort_key(r["name"])):
+        counties.append(Link(row["name"], f"{row['code']}/index.html",
+                             f"{row['answered']} av {row['municipalities']} kommuner svarade"))
+    without = sorted(frame.loc[~frame["reported"], "name"], key=swedish_sort_key)
+    reports = [Link("Nationell översikt", "nationell.html",
+                    f"Länen sida vid sida på varje indikator, med rikets värde {result.year}")]
+    downloads = [
+        Link("Indikatorer (CSV)", "indicators.csv", "Alla indikatorer: riket, län och kommuner"),
+        Link("Indikatorer (Excel)", "indicators.xlsx", "Samma tabell som Excel-fil"),
+        Link("Valideringsrapport (CSV)", "validation.csv",
+             "Varje varning och avvisad rad i hela landets underlag, med orsak"),
+        Link("Körningsmanifest (JSON)", "manifest.json",
+             "Indata med kontrollsummor, parametrar, versioner och tider"),
+    ]
+    write_national_index(stage, result.year, reports, counties, status_rows(result.country),
+                         downloads, without_report=without)
+
+
+def build_national(data: str | Path, year: int, out: Path, jobs: int | None,
+                   municipalities: Sequence[str] | None, strict: bool, progress: bool,
+                   settings: Settings, inputs: list[Path], parameters: dict, print_: str,
+                   started: float) -> Path:
+    """Compute the national round, execute every report, publish `out/<year>/`.
+
+    As a county's run: nothing is published unless every report succeeds, and a
+    failing report's staging folder is kept under `out/.failed/<year>/`.
+    """
+    timings: dict[str, float] = {}
+    result = compute_national(data, year, strict, settings)
+    for count in result.validation.counts.values():
+        log.info("%s: %d row(s) in, %d accepted (%d with a warning), %d rejected",
+                 count.table, count.rows_in, count.accepted, count.accepted_with_warning,
+                 count.rejected)
+    log.info("counties with data: %s", ", ".join(sorted(result.counties)) or "none")
+    timings["read_validate_compute"] = round(time.perf_counter() - started, 3)
+    codes = _profile_codes(result, municipalities)
+
+    stage = staging(out, year)
+    kept = False
+    try:
+        pickles = [result.save(stage / NATIONAL_RESULT_FILE)]
+        pickles += [county.save(stage / cc / COUNTY_RESULT_FILE)
+                    for cc, county in result.counties.items()]
+        step = time.perf_counter()
+        job_list = _jobs(result, stage, codes, settings)
+        outcomes = execute_notebooks(
+            job_list, workers=jobs, progress=progress, cwd=stage,
+            reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
+        timings["reports"] = round(time.perf_counter() - step, 3)
+        for part in ("execute", "export"):  # summed over reports, across workers
+            timings[f"reports_{part}_sum"] = round(
+                sum(o.timings.get(part, 0.0) for o in outcomes), 3)
+        timings["kernel_start_retries"] = sum(o.kernel_retries for o in outcomes)
+        for path in pickles:  # hold unsuppressed figures: never published
+            path.unlink()
+        failed = [o for o in outcomes if not o.ok]
+        if failed:
+            first = failed[0]
+            dest = keep_failed(stage, out, year)
+            kept = True
+            where = Path(first.job.output).relative_to(stage)
+            for o in failed:
+                log.error("report %s failed in cell %s: %s", o.job.name, o.failed_cell,
+                          o.error)
+            raise ReportError(first.job.name, first.failed_cell,
+                              f"{first.error}; the executed notebook is kept as "
+                              f"{out.name}/{dest.relative_to(out).as_posix()}/{where}")
+        _portable_notebooks(stage, job_list)
+        timings["total"] = round(time.perf_counter() - started, 3)
+        _write_round_files(result, stage, inputs,
+                           {**parameters, "rounds": result.years,
+                            "counties": sorted(result.counties)},
+                           timings, codes, print_)
+        target = publish(stage, out, year)
+    except BaseException:
+        if not kept and stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+        raise
+    write_site_index(out)
+    return target
