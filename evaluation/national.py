@@ -10,7 +10,6 @@ municipality (DESIGN §6 allows the level "country").
 from __future__ import annotations
 
 import functools
-import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from evaluation.exceptions import ParameterError
 from evaluation.indicators import REGISTRY
 from evaluation.model import Finding, RoundData, TableCount, ValidationReport
 from evaluation.reference import Reference, load_reference
-from evaluation.results import RoundResult, compute_round
+from evaluation.results import RoundResult, Stored, compute_round
 from evaluation.schema import ROUNDS, TABLES
 from evaluation.status import assign_status, changes, trends
 from evaluation.uptake import uptake
@@ -189,9 +188,11 @@ def compute_country(rounds: Iterable[RoundData], reference: Reference, settings:
 
 
 @dataclass
-class NationalResult:
+class NationalResult(Stored):
     """A national round: the country, every county with data, and the tidy table of
     all levels, already disclosure-controlled."""
+
+    kind = "national result"
 
     year: int
     years: list[int]
@@ -217,25 +218,6 @@ class NationalResult:
         """The published rows of one round (this round by default), every level."""
         year = self.year if year is None else year
         return self.indicators.loc[self.indicators["round"] == year].reset_index(drop=True)
-
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        return path
-
-    @classmethod
-    def load(cls, path: str | Path) -> NationalResult:
-        """A stored national result (only ever load files this toolkit wrote)."""
-        path = Path(path)
-        if not path.is_file():
-            raise ParameterError(f"no stored national result at {path.name!r}")
-        with path.open("rb") as handle:
-            result = pickle.load(handle)
-        if not isinstance(result, cls):
-            raise ParameterError(f"{path.name} does not hold a national result")
-        return result
 
 
 def national_table(country: RoundResult, counties: Mapping[str, RoundResult]) -> pd.DataFrame:

@@ -22,14 +22,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evaluation.config import Settings
-from evaluation.exceptions import ParameterError, ReportError
-from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
+from evaluation.exceptions import ParameterError
+from evaluation.execute import NotebookJob
 from evaluation.national import NationalResult, compute_national
 from evaluation.parameters import check_names
-from evaluation.publish import keep_failed, publish, staging, write_manifest
+from evaluation.publish import publish, staging, write_manifest
 from evaluation.report import status_rows
 from evaluation.results import RoundResult, write_indicator_files
-from evaluation.runner import PROFILE, REGIONAL, _portable_notebooks, notebook
+from evaluation.runner import PROFILE, REGIONAL, execute_reports, notebook
 from evaluation.site import Link, write_national_index, write_round_index, write_site_index
 from evaluation.text import swedish_sort_key
 from evaluation.validation_report import write_validation_csv
@@ -162,36 +162,12 @@ def build_national(data: str | Path, year: int, out: Path, jobs: int | None,
     codes = _profile_codes(result, municipalities)
 
     stage = staging(out, year)
-    kept = False
     try:
         pickles = [result.save(stage / NATIONAL_RESULT_FILE)]
         pickles += [county.save(stage / cc / COUNTY_RESULT_FILE)
                     for cc, county in result.counties.items()]
-        step = time.perf_counter()
-        job_list = _jobs(result, stage, codes, settings)
-        outcomes = execute_notebooks(
-            job_list, workers=jobs, progress=progress, cwd=stage,
-            reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
-        timings["reports"] = round(time.perf_counter() - step, 3)
-        for part in ("execute", "export"):  # summed over reports, across workers
-            timings[f"reports_{part}_sum"] = round(
-                sum(o.timings.get(part, 0.0) for o in outcomes), 3)
-        timings["kernel_start_retries"] = sum(o.kernel_retries for o in outcomes)
-        for path in pickles:  # hold unsuppressed figures: never published
-            path.unlink()
-        failed = [o for o in outcomes if not o.ok]
-        if failed:
-            first = failed[0]
-            dest = keep_failed(stage, out, year)
-            kept = True
-            where = Path(first.job.output).relative_to(stage)
-            for o in failed:
-                log.error("report %s failed in cell %s: %s", o.job.name, o.failed_cell,
-                          o.error)
-            raise ReportError(first.job.name, first.failed_cell,
-                              f"{first.error}; the executed notebook is kept as "
-                              f"{out.name}/{dest.relative_to(out).as_posix()}/{where}")
-        _portable_notebooks(stage, job_list)
+        execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
+                        progress, timings, private=pickles)
         timings["total"] = round(time.perf_counter() - started, 3)
         _write_round_files(result, stage, inputs,
                            {**parameters, "rounds": result.years,
@@ -199,7 +175,7 @@ def build_national(data: str | Path, year: int, out: Path, jobs: int | None,
                            timings, codes, print_)
         target = publish(stage, out, year)
     except BaseException:
-        if not kept and stage.exists():
+        if stage.exists():  # a failed report's stage was moved to .failed/ already
             shutil.rmtree(stage, ignore_errors=True)
         raise
     write_site_index(out)

@@ -7,6 +7,7 @@ import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 import pandas as pd
 
@@ -23,9 +24,37 @@ CSV_NAME = "indicators.csv"
 XLSX_NAME = "indicators.xlsx"
 
 
+class Stored:
+    """A computed result kept as a pickle in the run's staging folder, so that every
+    notebook of the run reads it instead of recomputing."""
+
+    kind = "result"
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        """A stored result (only ever load files this toolkit wrote: pickle runs code)."""
+        path = Path(path)
+        if not path.is_file():
+            raise ParameterError(f"no stored {cls.kind} at {path.name!r}")
+        with path.open("rb") as handle:
+            result = pickle.load(handle)
+        if not isinstance(result, cls):
+            raise ParameterError(f"{path.name} does not hold a {cls.kind}")
+        return result
+
+
 @dataclass
-class RoundResult:
+class RoundResult(Stored):
     """Everything the round's reports show, already disclosure-controlled."""
+
+    kind = "round result"
 
     year: int
     region: str
@@ -57,26 +86,6 @@ class RoundResult:
         """The published indicator rows of one round (this round by default)."""
         year = self.year if year is None else year
         return self.indicators.loc[self.indicators["round"] == year].reset_index(drop=True)
-
-    def save(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            pickle.dump(self, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        return path
-
-    @classmethod
-    def load(cls, path: str | Path) -> RoundResult:
-        """A stored result (only ever load files this toolkit wrote: pickle runs code)."""
-        path = Path(path)
-        if not path.is_file():
-            raise ParameterError(f"no stored round result at {path}")
-        with path.open("rb") as handle:
-            result = pickle.load(handle)
-        if not isinstance(result, cls):
-            raise ParameterError(f"{path} does not hold a round result")
-        return result
-
 
 def compute_round(history: Sequence[RoundData], reference: Reference,
                   settings: Settings) -> RoundResult:

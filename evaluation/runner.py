@@ -95,17 +95,33 @@ def _jobs(result: RoundResult, stage: Path, codes: Sequence[str],
     return jobs
 
 
-def _portable_notebooks(stage: Path, jobs: Sequence[NotebookJob]) -> None:
-    """Executed notebooks name their input and output by where they are published,
-    not by paths of the machine that ran them (papermill records absolute paths)."""
-    import nbformat
-
-    for job in jobs:
-        nb = nbformat.read(job.output, as_version=4)
-        meta = nb.metadata.get("papermill", {})
-        meta["input_path"] = f"notebooks/{job.notebook.name}"
-        meta["output_path"] = Path(job.output).relative_to(stage).as_posix()
-        nbformat.write(nb, job.output)
+def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, year: int,
+                    jobs: int | None, progress: bool, timings: dict[str, float],
+                    private: Sequence[Path]) -> None:
+    """Execute every report of a staged round, then delete the `private` files (they
+    hold unsuppressed figures). A failed report moves the stage to `.failed/<year>/`
+    and raises `ReportError` naming the report and its cell."""
+    step = time.perf_counter()
+    outcomes = execute_notebooks(
+        job_list, workers=jobs, progress=progress, cwd=stage,
+        reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
+    timings["reports"] = round(time.perf_counter() - step, 3)
+    for part in ("execute", "export"):  # summed over reports, across workers
+        timings[f"reports_{part}_sum"] = round(
+            sum(o.timings.get(part, 0.0) for o in outcomes), 3)
+    timings["kernel_start_retries"] = sum(o.kernel_retries for o in outcomes)
+    for path in private:
+        path.unlink()
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        for o in failed:
+            log.error("report %s failed in cell %s: %s", o.job.name, o.failed_cell, o.error)
+        first = failed[0]
+        dest = keep_failed(stage, out, year)
+        where = Path(first.job.output).relative_to(stage)
+        raise ReportError(first.job.name, first.failed_cell,
+                          f"{first.error}; the executed notebook is kept as "
+                          f"{out.name}/{dest.relative_to(out).as_posix()}/{where}")
 
 
 def _write_round_files(result: RoundResult, stage: Path, inputs: list[Path],
@@ -214,39 +230,16 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
                              f"{result.region_name}; expected some of {', '.join(known)}")
 
     stage = staging(out, year)
-    kept = False
     try:
         result.save(stage / RESULT_FILE)
-        step = time.perf_counter()
-        job_list = _jobs(result, stage, codes, settings)
-        outcomes = execute_notebooks(
-            job_list, workers=jobs, progress=progress, cwd=stage,
-            reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
-        timings["reports"] = round(time.perf_counter() - step, 3)
-        for part in ("execute", "export"):  # summed over reports, across workers
-            timings[f"reports_{part}_sum"] = round(
-                sum(o.timings.get(part, 0.0) for o in outcomes), 3)
-        timings["kernel_start_retries"] = sum(o.kernel_retries for o in outcomes)
-        (stage / RESULT_FILE).unlink()  # holds unsuppressed figures: never published
-        failed = [o for o in outcomes if not o.ok]
-        if failed:
-            first = failed[0]
-            dest = keep_failed(stage, out, year)
-            kept = True
-            where = Path(first.job.output).relative_to(stage)
-            for o in failed:
-                log.error("report %s failed in cell %s: %s", o.job.name, o.failed_cell,
-                          o.error)
-            raise ReportError(first.job.name, first.failed_cell,
-                              f"{first.error}; the executed notebook is kept as "
-                              f"{out.name}/{dest.relative_to(out).as_posix()}/{where}")
-        _portable_notebooks(stage, job_list)
+        execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
+                        progress, timings, private=[stage / RESULT_FILE])
         timings["total"] = round(time.perf_counter() - started, 3)
         _write_round_files(result, stage, inputs, {**parameters, "rounds": result.years},
                            timings, codes, print_)
         target = publish(stage, out, year)
     except BaseException:
-        if not kept and stage.exists():
+        if stage.exists():  # a failed report's stage was moved to .failed/ already
             shutil.rmtree(stage, ignore_errors=True)
         raise
     write_site_index(out)
