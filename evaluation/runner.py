@@ -30,7 +30,17 @@ from evaluation.validation_report import write_validation_csv
 
 log = logging.getLogger(__name__)
 
-NOTEBOOKS = PROJECT_ROOT / "notebooks"
+def _notebooks_folder() -> Path:
+    """The source tree's notebooks; those shipped in the package when installed."""
+    source = PROJECT_ROOT / "notebooks"
+    if source.is_dir():
+        return source
+    from importlib import resources
+
+    return Path(str(resources.files("evaluation.report_notebooks")))
+
+
+NOTEBOOKS = _notebooks_folder()
 REGIONAL = "regional.ipynb"
 PROFILE = "kommunprofil.ipynb"
 RESULT_FILE = "round.pkl"

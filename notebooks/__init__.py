@@ -1,0 +1,1 @@
+"""The report notebooks, shipped with the package (see evaluation.runner)."""
