@@ -22,8 +22,8 @@ from evaluation.report import (
     goal_area_title,
     heading,
     paragraph,
-    population_note,
     status_badge,
+    synthetic_notice,
     table,
     target_text,
 )
@@ -65,12 +65,9 @@ def title(result: NationalResult) -> Html:
     text = f"Föräldraskapsstöd i hela landet: nationell översikt {result.year}"
     lead = (f"Länen sida vid sida på varje indikator i uppföljningen av strategin för "
             f"föräldraskapsstöd 2024–2030, omgång {result.year}, med rikets värde.")
-    parts = [f"<h1>{escape(text)}</h1><p>{escape(lead)}</p>"]
-    if result.extra.get("synthetic"):
-        parts.append('<p class="notice"><strong>Syntetiska exempeldata.</strong> Siffrorna är '
-                     "påhittade för att visa verktyget och beskriver inga verkliga kommuner. "
-                     f"{escape(population_note(result.country.municipalities['code']))}</p>")
-    return Html("".join(parts))
+    notice = synthetic_notice(result.country.municipalities["code"]) if result.extra.get(
+        "synthetic") else ""
+    return Html(f"<h1>{escape(text)}</h1><p>{escape(lead)}</p>{notice}")
 
 
 def _change(result: NationalResult, ind: Indicator) -> str:

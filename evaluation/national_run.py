@@ -28,9 +28,16 @@ from evaluation.national import NationalResult, compute_national
 from evaluation.parameters import check_names
 from evaluation.publish import publish, staging, write_manifest
 from evaluation.report import status_rows
-from evaluation.results import RoundResult, write_indicator_files
-from evaluation.runner import PROFILE, REGIONAL, execute_reports, notebook
-from evaluation.site import Link, write_national_index, write_round_index, write_site_index
+from evaluation.results import write_indicator_files
+from evaluation.runner import (
+    PROFILE,
+    REGIONAL,
+    downloads,
+    execute_reports,
+    notebook,
+    write_county_pages,
+)
+from evaluation.site import Link, write_national_index, write_site_index
 from evaluation.text import swedish_sort_key
 from evaluation.validation_report import write_validation_csv
 
@@ -90,29 +97,6 @@ def _jobs(result: NationalResult, stage: Path, codes: Sequence[str],
     return jobs
 
 
-def _county_page(county: RoundResult, folder: Path, codes: Sequence[str]) -> None:
-    """A county's round page, as a county run's, one level below the national round."""
-    names = county.municipalities.set_index("code")["short_name"]
-    write_indicator_files(county, folder)
-    write_validation_csv(county.validation, folder / "validation.csv")
-    reports = [Link("Regionrapport", "regional.html",
-                    f"Länets rapport: status, målområden, metoder och datakvalitet {county.year}")]
-    mine = [c for c in county.municipalities["code"] if c in set(codes)]
-    reports += [Link(str(names[c]), f"kommuner/{c}.html", municipality=True)
-                for c in sorted(mine, key=lambda c: swedish_sort_key(str(names[c])))]
-    downloads = [
-        Link("Indikatorer (CSV)", "indicators.csv", "Länets och kommunernas indikatorer"),
-        Link("Indikatorer (Excel)", "indicators.xlsx", "Samma tabell som Excel-fil"),
-        Link("Valideringsrapport (CSV)", "validation.csv",
-             "Varje varning och avvisad rad i länets underlag, med orsak"),
-        Link("Körningsmanifest (JSON)", "../manifest.json",
-             "Indata med kontrollsummor, parametrar, versioner och tider (hela landet)"),
-    ]
-    write_round_index(folder, county.year, county.region_name, reports, status_rows(county),
-                      downloads, parent=Link(f"Uppföljning {county.year} i hela landet",
-                                             "../index.html"))
-
-
 def _write_round_files(result: NationalResult, stage: Path, inputs: list[Path],
                        parameters: dict, timings: dict[str, float], codes: Sequence[str],
                        print_: str | None) -> None:
@@ -120,7 +104,9 @@ def _write_round_files(result: NationalResult, stage: Path, inputs: list[Path],
     write_validation_csv(result.validation, stage / "validation.csv")
     write_manifest(stage / "manifest.json", inputs, parameters, timings, print_)
     for cc, county in result.counties.items():
-        _county_page(county, stage / cc, codes)
+        write_county_pages(county, stage / cc, codes, manifest="../manifest.json",
+                           parent=Link(f"Uppföljning {county.year} i hela landet",
+                                       "../index.html"))
     frame = result.county_table
     counties = []
     for row in sorted(frame.loc[frame["reported"]].to_dict("records"),
@@ -130,16 +116,8 @@ def _write_round_files(result: NationalResult, stage: Path, inputs: list[Path],
     without = sorted(frame.loc[~frame["reported"], "name"], key=swedish_sort_key)
     reports = [Link("Nationell översikt", "nationell.html",
                     f"Länen sida vid sida på varje indikator, med rikets värde {result.year}")]
-    downloads = [
-        Link("Indikatorer (CSV)", "indicators.csv", "Alla indikatorer: riket, län och kommuner"),
-        Link("Indikatorer (Excel)", "indicators.xlsx", "Samma tabell som Excel-fil"),
-        Link("Valideringsrapport (CSV)", "validation.csv",
-             "Varje varning och avvisad rad i hela landets underlag, med orsak"),
-        Link("Körningsmanifest (JSON)", "manifest.json",
-             "Indata med kontrollsummor, parametrar, versioner och tider"),
-    ]
     write_national_index(stage, result.year, reports, counties, status_rows(result.country),
-                         downloads, without_report=without)
+                         downloads(), without_report=without)
 
 
 def build_national(data: str | Path, year: int, out: Path, jobs: int | None,

@@ -421,12 +421,16 @@ def title(result: RoundResult, code: str | None = None) -> Html:
         text = f"Kommunprofil: {municipality_name(result, code)} {result.year}"
         lead = (f"{municipality_name(result, code)} kommun jämfört med {result.region_name} och "
                 f"med kommunens tidigare omgångar.")
-    parts = [f"<h1>{escape(text)}</h1><p>{escape(lead)}</p>"]
-    if result.extra.get("synthetic"):
-        parts.append('<p class="notice"><strong>Syntetiska exempeldata.</strong> Siffrorna är '
-                     "påhittade för att visa verktyget och beskriver inga verkliga kommuner. "
-                     f"{escape(population_note(result.municipalities['code']))}</p>")
-    return Html("".join(parts))
+    notice = synthetic_notice(result.municipalities["code"]) if result.extra.get(
+        "synthetic") else ""
+    return Html(f"<h1>{escape(text)}</h1><p>{escape(lead)}</p>{notice}")
+
+
+def synthetic_notice(codes: Iterable[str]) -> Html:
+    """The notice every page built from example data carries."""
+    return Html('<p class="notice"><strong>Syntetiska exempeldata.</strong> Siffrorna är '
+                "påhittade för att visa verktyget och beskriver inga verkliga kommuner. "
+                f"{escape(population_note(codes))}</p>")
 
 
 def show_indicator(result: RoundResult, ind: Indicator) -> None:

@@ -134,27 +134,35 @@ def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, yea
                           f"{out.name}/{dest.relative_to(out).as_posix()}/{where}")
 
 
-def _write_round_files(result: RoundResult, stage: Path, inputs: list[Path],
-                       parameters: dict, timings: dict[str, float],
-                       codes: Sequence[str], print_: str | None = None) -> None:
-    write_indicator_files(result, stage)
-    write_validation_csv(result.validation, stage / "validation.csv")
-    write_manifest(stage / "manifest.json", inputs, parameters, timings, print_)
+def write_county_pages(result: RoundResult, folder: Path, codes: Sequence[str], *,
+                       manifest: str = "manifest.json", parent: Link | None = None) -> None:
+    """A county's round page and its downloads (indicators, validation report).
+
+    `codes` are the profiles published; `manifest` and `parent` let a county of a
+    national round point to the round's shared manifest and page.
+    """
+    write_indicator_files(result, folder)
+    write_validation_csv(result.validation, folder / "validation.csv")
     names = result.municipalities.set_index("code")["short_name"]
+    own = [c for c in result.municipalities["code"] if c in set(codes)]
     reports = [Link("Regionrapport", "regional.html",
                     f"Länets rapport: status, målområden, metoder och datakvalitet {result.year}")]
-    by_name = sorted(codes, key=lambda c: swedish_sort_key(str(names[c])))
-    reports += [Link(str(names[c]), f"kommuner/{c}.html", municipality=True) for c in by_name]
-    downloads = [
+    reports += [Link(str(names[c]), f"kommuner/{c}.html", municipality=True)
+                for c in sorted(own, key=lambda c: swedish_sort_key(str(names[c])))]
+    write_round_index(folder, result.year, result.region_name, reports, status_rows(result),
+                      downloads(manifest), parent=parent)
+
+
+def downloads(manifest: str = "manifest.json") -> list[Link]:
+    """The files a round page offers for download."""
+    return [
         Link("Indikatorer (CSV)", "indicators.csv", "Alla indikatorer, län och kommuner"),
         Link("Indikatorer (Excel)", "indicators.xlsx", "Samma tabell som Excel-fil"),
         Link("Valideringsrapport (CSV)", "validation.csv",
              "Varje varning och avvisad rad med orsak"),
-        Link("Körningsmanifest (JSON)", "manifest.json",
+        Link("Körningsmanifest (JSON)", manifest,
              "Indata med kontrollsummor, parametrar, versioner och tider"),
     ]
-    write_round_index(stage, result.year, result.region_name, reports, status_rows(result),
-                      downloads)
 
 
 @dataclass(frozen=True)
@@ -245,8 +253,9 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
         execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
                         progress, timings, private=[stage / RESULT_FILE])
         timings["total"] = round(time.perf_counter() - started, 3)
-        _write_round_files(result, stage, inputs, {**parameters, "rounds": result.years},
-                           timings, codes, print_)
+        write_manifest(stage / "manifest.json", inputs,
+                       {**parameters, "rounds": result.years}, timings, print_)
+        write_county_pages(result, stage, codes)
         target = publish(stage, out, year)
     except BaseException:
         if stage.exists():  # a failed report's stage was moved to .failed/ already
