@@ -1,17 +1,55 @@
 """Checking the parameters of the report notebooks.
 
-papermill only warns about a parameter the notebook does not declare, so the
-runner checks names against the notebook before executing it, and the first
-cell after `parameters` checks values through `load_for_report`.
+papermill only warns about a parameter the notebook does not declare and runs
+on. So the runner checks names against the notebook before executing it, and
+the first cell after `parameters` calls `check_parameters(globals())`, which
+refuses a name that papermill injected but the notebook does not declare, also
+under the plain papermill command line; `load_for_report` then checks values.
+
+Relative paths in parameters (names ending in `_dir`, `_path` or `_file`) are
+looked up in the working directory, then in the notebooks' own folder, so that
+`papermill notebooks/regional.ipynb out.ipynb` from the repository root finds
+the default `../data/example` as JupyterLab, started in `notebooks/`, does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ast
+import difflib
+from collections.abc import Iterable, Mapping, MutableMapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from evaluation.config import PROJECT_ROOT
 from evaluation.exceptions import ParameterError
+
+#: The package that carries the notebooks in an installed wheel (see pyproject.toml).
+SHIPPED_NOTEBOOKS = "evaluation.report_notebooks"
+#: The first line of the cell papermill injects after the `parameters` cell.
+INJECTED_MARKER = "# Parameters"
+PATH_SUFFIXES = ("_dir", "_path", "_file")
+
+
+class NotebookParameterError(ParameterError):
+    """A parameter refused inside a notebook; shown as its message alone, without a
+    traceback, in the notebook and in papermill's report of the failing cell."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython's hook for how an error shows
+        return [f"{type(self).__name__}: {self}"]
+
+
+def notebooks_folder() -> Path:
+    """The report notebooks: the source tree's `notebooks/`, or, installed from a wheel,
+    the copy shipped inside the package."""
+    source = PROJECT_ROOT / "notebooks"
+    if source.is_dir():
+        return source
+    try:  # a namespace package (no __init__.py): ask for a file, then take its folder
+        regional = resources.files(SHIPPED_NOTEBOOKS).joinpath("regional.ipynb")
+    except ModuleNotFoundError:
+        return source
+    return Path(str(regional)).parent
 
 
 def declared_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
@@ -21,14 +59,68 @@ def declared_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
     return dict(papermill.inspect_notebook(str(notebook)))
 
 
+def unknown_parameter_message(unknown: Iterable[str], declared: Iterable[str]) -> str:
+    """One Swedish line naming each unknown name with the closest declared one."""
+    declared = list(declared)
+    parts = []
+    for name in sorted(unknown):
+        closest = difflib.get_close_matches(name, declared, n=1, cutoff=0.5)
+        hint = f" (menade du {closest[0]!r}?)" if closest else ""
+        parts.append(f"{name!r}{hint}")
+    which = "Okänd parameter" if len(parts) == 1 else "Okända parametrar"
+    return (f"{which} {', '.join(parts)}. Anteckningsboken har parametrarna "
+            f"{_swedish_list(declared)}.")
+
+
 def check_names(notebook: str | Path, parameters: Mapping[str, Any]) -> None:
+    """Refuse, before execution, a parameter the notebook does not declare."""
     declared = declared_parameters(notebook)
-    unknown = sorted(set(parameters) - set(declared))
+    unknown = set(parameters) - set(declared)
     if unknown:
-        raise ParameterError(
-            f"{Path(notebook).name}: unknown parameter(s) {unknown}; "
-            f"the notebook declares {sorted(declared)}"
-        )
+        raise ParameterError(f"{Path(notebook).name}: "
+                             + unknown_parameter_message(unknown, declared))
+
+
+def check_parameters(namespace: MutableMapping[str, Any]) -> None:
+    """Check a notebook's parameters in its own namespace (`globals()`), in the cell
+    right after `parameters`.
+
+    Refuses a name papermill injected that the `parameters` cell does not declare,
+    read from the kernel's input history (papermill runs the injected cell right
+    after the declared one). Then replaces each relative path parameter by the
+    absolute path it names (see the module's docstring); a path given that exists
+    nowhere is refused, a default one is left for the code that uses it.
+    """
+    names, declared = _injected_and_declared() or ({}, {})
+    unknown = set(names) - set(declared)
+    if unknown:
+        raise NotebookParameterError(unknown_parameter_message(unknown, declared))
+    for name, value in list(namespace.items()):
+        if (not name.startswith("_") and name.endswith(PATH_SUFFIXES)
+                and isinstance(value, str) and value):
+            try:
+                namespace[name] = str(resolve_path(name, value))
+            except NotebookParameterError:
+                if name in names:  # given, and wrong; a default is checked where used
+                    raise
+
+
+def resolve_path(name: str, value: str | Path, cwd: Path | None = None) -> Path:
+    """A path parameter as an absolute path: as given when absolute, else found in the
+    working directory or, failing that, in the notebooks' folder."""
+    path = Path(value).expanduser()
+    if path.is_absolute():
+        places = [path]
+    else:
+        places = [(cwd or Path.cwd()) / path, notebooks_folder() / path]
+    for place in places:
+        if place.exists():
+            return place.resolve()
+    if path.is_absolute():
+        raise NotebookParameterError(f"{name}: {str(value)!r} finns inte.")
+    raise NotebookParameterError(
+        f"{name}: {str(value)!r} finns varken i arbetsmappen eller i anteckningsböckernas "
+        "mapp (notebooks/); ange sökvägen från någon av dem eller som en absolut sökväg.")
 
 
 def load_for_report(result_path: str | Path = "", municipality: str | None = None, *,
@@ -45,23 +137,67 @@ def load_for_report(result_path: str | Path = "", municipality: str | None = Non
     if str(result_path):
         path = Path(result_path)
         if not path.is_file():
-            raise ParameterError(
-                f"result_path: no computed round at {path.name!r}; leave it empty to compute "
-                "the round from data_dir and year"
-            )
+            raise NotebookParameterError(
+                f"result_path: ingen beräknad omgång i {path.name!r}; lämna result_path tom "
+                "för att beräkna omgången från data_dir och year.")
         result = RoundResult.load(path)
     else:
         if not str(data_dir) or year is None:
-            raise ParameterError("give result_path, or data_dir and year to compute the round")
+            raise NotebookParameterError(
+                "Ange result_path, eller data_dir och year för att beräkna omgången.")
         from evaluation.runner import compute
 
+        if not Path(data_dir).is_dir():
+            raise NotebookParameterError(
+                f"data_dir: mappen {str(data_dir)!r} finns varken i arbetsmappen eller i "
+                "anteckningsböckernas mapp (notebooks/); ange den från någon av dem eller "
+                "som en absolut sökväg.")
         result = compute(data_dir, int(year), str(region))
     if municipality is not None:
         code = str(municipality).strip()
         known = result.municipalities["code"].tolist()
         if code not in known:
-            raise ParameterError(
-                f"municipality: {municipality!r} is not a municipality code of "
-                f"{result.region_name}; expected one of {', '.join(known)}"
-            )
+            raise NotebookParameterError(
+                f"municipality: {str(municipality)!r} är inte en kommunkod i "
+                f"{result.region_name}; välj en av {', '.join(known)}.")
     return result
+
+
+# ----------------------------------------------------------------- the kernel's history
+
+
+def _injected_and_declared() -> tuple[dict[str, None], dict[str, None]] | None:
+    """The names papermill's injected cell assigns and those the `parameters` cell
+    before it declares; None when no injected cell has run (opened by hand)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is None:
+        return None
+    history = list(shell.history_manager.input_hist_raw)
+    for index in range(len(history) - 1, 0, -1):
+        if history[index].lstrip().splitlines()[:1] == [INJECTED_MARKER]:
+            return _assigned(history[index]), _assigned(history[index - 1])
+    return None
+
+
+def _assigned(source: str) -> dict[str, None]:
+    """The top-level names a cell assigns (`x = 1` or `x: int = 1`), in order."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    names: dict[str, None] = {}
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) else [])
+        names.update(dict.fromkeys(t.id for t in targets if isinstance(t, ast.Name)))
+    return names
+
+
+def _swedish_list(items: list[str]) -> str:
+    if len(items) < 2:
+        return "".join(items) or "inga"
+    return f"{', '.join(items[:-1])} och {items[-1]}"

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaluation.config import PROJECT_ROOT, Settings, load_settings
+from evaluation.config import Settings, load_settings
 from evaluation.exceptions import InputError, ParameterError, ReportError
 from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
 from evaluation.fingerprint import fingerprint, published_fingerprint
 from evaluation.model import RoundData
-from evaluation.parameters import check_names
+from evaluation.parameters import check_names, notebooks_folder
 from evaluation.publish import RunLock, keep_failed, publish, staging, write_manifest
 from evaluation.reading import round_files, round_folder
 from evaluation.reference import Reference, load_reference
@@ -30,17 +30,7 @@ from evaluation.validation_report import write_validation_csv
 
 log = logging.getLogger(__name__)
 
-def _notebooks_folder() -> Path:
-    """The source tree's notebooks; those shipped in the package when installed."""
-    source = PROJECT_ROOT / "notebooks"
-    if source.is_dir():
-        return source
-    from importlib import resources
-
-    return Path(str(resources.files("evaluation.report_notebooks")))
-
-
-NOTEBOOKS = _notebooks_folder()
+NOTEBOOKS = notebooks_folder()
 REGIONAL = "regional.ipynb"
 PROFILE = "kommunprofil.ipynb"
 RESULT_FILE = "round.pkl"

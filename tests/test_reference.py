@@ -328,10 +328,9 @@ def test_reference_is_read_once_per_folder(tmp_path):
 
 def test_reference_tables_ship_inside_the_package():
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    setuptools = config["tool"]["setuptools"]
-    assert "evaluation.reference_data" in setuptools["packages"]
-    assert setuptools["package-dir"]["evaluation.reference_data"] == "data/reference"
-    assert "*.csv" in setuptools["package-data"]["evaluation.reference_data"]
+    wheel = config["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert wheel["sources"]["data/reference"] == "evaluation/reference_data"
+    assert "data/reference" in wheel["only-include"]  # the built wheel: test_packaging.py
 
 
 # -- agreement with the published facts -----------------------------------------------------

@@ -1,1 +1,0 @@
-"""Reference tables shipped with the package (see evaluation.reference)."""

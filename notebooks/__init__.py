@@ -1,1 +1,0 @@
-"""The report notebooks, shipped with the package (see evaluation.runner)."""
