@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from evaluation.exceptions import ParameterError
@@ -119,6 +120,8 @@ def format_value(value: float | None, unit: str) -> str:
         return MISSING_LABEL
     if unit in SHARE_UNITS:
         return percent(value)
+    if unit == "antal" and float(value).is_integer():
+        return number(value, 0)  # a whole count reads "5", not "5,0"
     return number(value, 1)
 
 
@@ -359,10 +362,12 @@ def _bars(data: _Round, title: str, unit: str) -> ReportFigure:
     if unit in SHARE_UNITS and top > 0.85:
         right = max(right, 1.12)
     ax.set_xlim(0, right)
+    value_labels = []
     for y, e in zip(ys, entries, strict=True):
         if e.state == "value":
-            ax.text(e.value + right * 0.01, y, format_value(e.value, unit), va="center",
-                    ha="left", fontsize=FONT_SIZE, bbox=_note_box(), zorder=4)
+            value_labels.append(ax.text(e.value + right * 0.01, y, format_value(e.value, unit),
+                                        va="center", ha="left", fontsize=FONT_SIZE,
+                                        bbox=_note_box(), zorder=4))
         else:
             label = WITHHELD_LABEL if e.state == "suppressed" else MISSING_LABEL
             ax.text(right * 0.01, y, label, va="center", ha="left", fontsize=FONT_SIZE,
@@ -388,7 +393,26 @@ def _bars(data: _Round, title: str, unit: str) -> ReportFigure:
         ax.spines[side].set_visible(False)
     add_title(fig, title)
     _line_legend(fig, handles)
+    _clear_of_lines(fig, ax, value_labels, [x for x in (county, data.target) if x is not None],
+                    gap=right * 0.01)
     return fig
+
+
+def _clear_of_lines(fig: Figure, ax, labels: Sequence[Text], lines: Sequence[float],
+                    gap: float) -> None:
+    """Move a value label that a county or target line would cross to just right of
+    the line, so that no line runs through a figure."""
+    if not labels or not lines:
+        return
+    fig.canvas.draw()  # the final layout: text widths in data units
+    renderer = fig.canvas.get_renderer()
+    inverse = ax.transData.inverted()
+    for label in labels:
+        for line in sorted(lines):
+            box = label.get_window_extent(renderer)
+            (x0, _), (x1, _) = inverse.transform([(box.x0, box.y0), (box.x1, box.y0)])
+            if x0 - gap / 2 <= line <= x1 + gap / 2:
+                label.set_x(line + gap)
 
 
 def _yes_no_dots(data: _Round, title: str) -> ReportFigure:

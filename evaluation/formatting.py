@@ -102,7 +102,8 @@ def value_text(row: Mapping[str, object], decimals: int | None = None) -> str:
     if unit == "andel_kommuner":
         if row.get("level") == "municipality":
             return yes_no(float(value) >= 0.5)
-        return census(row.get("numerator"), row.get("denominator"))
+        # no-break spaces: "11 av 12" stays on one line in a narrow table column
+        return census(row.get("numerator"), row.get("denominator")).replace(" ", NBSP)
     if unit == "andel":
         return percent(value, UNIT_DECIMALS["andel"] if decimals is None else decimals)
     if unit == "antal" and row.get("level") == "municipality" and decimals is None:

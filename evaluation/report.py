@@ -40,10 +40,11 @@ class Html(str):
 
 
 def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[object]],
-          row_header: bool = True, numeric: Sequence[int] = ()) -> Html:
+          row_header: bool = True, numeric: Sequence[int] = (), wide: bool = False) -> Html:
     """An accessible table: caption, column headers, the first cell a row header.
 
-    Cells are escaped unless they are `Html`.
+    Cells are escaped unless they are `Html`. A `wide` table may use the window's
+    width beyond the text column (the stylesheet's `table-wide`).
     """
     def cell(value: object) -> str:
         return str(value) if isinstance(value, Html) else escape(str(value))
@@ -59,7 +60,8 @@ def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[object]],
             else:
                 cells.append(f"<td{cls}>{cell(value)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return Html(f'<div class="table-scroll" role="region" tabindex="0" '
+    scroll = "table-scroll table-wide" if wide else "table-scroll"
+    return Html(f'<div class="{scroll}" role="region" tabindex="0" '
                 f'aria-label="{escape(caption)}">'
                 f'<table class="report-table"><caption>{escape(caption)}</caption>'
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
@@ -220,7 +222,8 @@ def uptake_table(result: RoundResult) -> Html:
         leavers = _names(result, r.get("leavers") or ())
         rows.append([r["name"], r["evidence_class"], "Ja" if r["evidence_based"] else "Nej",
                      fmt.number(r["municipalities"]),
-                     fmt.number(prev_count[r["programme"]]) if r["programme"] in prev_count
+                     # offered by no municipality last round: 0, not missing
+                     fmt.number(prev_count.get(r["programme"], 0)) if result.previous_year
                      else fmt.MISSING,
                      r["participants_text"], sectors, adopters or fmt.MISSING,
                      leavers or fmt.MISSING])
@@ -234,7 +237,7 @@ def uptake_table(result: RoundResult) -> Html:
         ["Program", "Evidensklass", "Evidensbaserat", "Kommuner",
          f"Kommuner {result.previous_year}" if result.previous_year else "Förra omgången",
          "Deltagare", "Sektorer", "Nya kommuner", "Kommuner som slutat"],
-        rows, numeric=(3, 4, 5),
+        rows, numeric=(3, 4, 5), wide=True,
     )
 
 

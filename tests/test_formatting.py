@@ -69,7 +69,7 @@ def row(indicator, level, numerator, denominator, value, suppressed=False, low=N
 
 
 def test_value_text_follows_the_unit_of_the_indicator():
-    assert value_text(row("3.1", "county", 9, 12, 0.75)) == "9 av 12"
+    assert value_text(row("3.1", "county", 9, 12, 0.75)) == f"9{NBSP}av{NBSP}12"
     assert value_text(row("3.1", "municipality", 1, 1, 1.0)) == "Ja"
     assert value_text(row("3.1", "municipality", 0, 1, 0.0)) == "Nej"
     assert value_text(row("1.5", "county", 19, 63, 19 / 63)) == f"30{NBSP}%"
