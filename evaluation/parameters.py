@@ -87,14 +87,18 @@ def check_parameters(namespace: MutableMapping[str, Any]) -> None:
 
     Refuses a name papermill injected that the `parameters` cell does not declare,
     read from the kernel's input history (papermill runs the injected cell right
-    after the declared one). Then replaces each relative path parameter by the
-    absolute path it names (see the module's docstring); a path given that exists
-    nowhere is refused, a default one is left for the code that uses it.
+    after the declared one), and converts a given value to the declared type. Then
+    replaces each relative path parameter by the absolute path it names (see the
+    module's docstring); a path given that exists nowhere is refused, a default one
+    is left for the code that uses it.
     """
     names, declared = _injected_and_declared() or ({}, {})
     unknown = set(names) - set(declared)
     if unknown:
         raise NotebookParameterError(unknown_parameter_message(unknown, declared))
+    for name in names:  # given values in the declared type: `-p municipality 1814` is text
+        if name in namespace:
+            namespace[name] = _as_declared(name, namespace[name], declared[name])
     for name, value in list(namespace.items()):
         if (not name.startswith("_") and name.endswith(PATH_SUFFIXES)
                 and isinstance(value, str) and value):
@@ -166,7 +170,7 @@ def load_for_report(result_path: str | Path = "", municipality: str | None = Non
 # ----------------------------------------------------------------- the kernel's history
 
 
-def _injected_and_declared() -> tuple[dict[str, None], dict[str, None]] | None:
+def _injected_and_declared() -> tuple[dict[str, str | None], dict[str, str | None]] | None:
     """The names papermill's injected cell assigns and those the `parameters` cell
     before it declares; None when no injected cell has run (opened by hand)."""
     try:
@@ -183,18 +187,41 @@ def _injected_and_declared() -> tuple[dict[str, None], dict[str, None]] | None:
     return None
 
 
-def _assigned(source: str) -> dict[str, None]:
-    """The top-level names a cell assigns (`x = 1` or `x: int = 1`), in order."""
+def _assigned(source: str) -> dict[str, str | None]:
+    """The top-level names a cell assigns, in order, each with its declared type
+    (`x: int = 1` -> "int"; `x = 1` -> None)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return {}
-    names: dict[str, None] = {}
+    names: dict[str, str | None] = {}
     for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, ast.AnnAssign) else [])
-        names.update(dict.fromkeys(t.id for t in targets if isinstance(t, ast.Name)))
+        if isinstance(node, ast.Assign):
+            names.update(dict.fromkeys(t.id for t in node.targets if isinstance(t, ast.Name)))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            annotation = node.annotation
+            names[node.target.id] = annotation.id if isinstance(annotation, ast.Name) else None
     return names
+
+
+#: The declared types a given value is converted to (papermill's `-p` reads "1814"
+#: as a number, `-r` keeps text).
+_CONVERT = {"str": str, "int": int, "float": float}
+
+
+def _as_declared(name: str, value: Any, declared: str | None) -> Any:
+    convert = _CONVERT.get(declared or "")
+    if convert is None or isinstance(value, convert) and not isinstance(value, bool):
+        return value
+    if convert is str and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if convert is not str and isinstance(value, str | int) and not isinstance(value, bool):
+        try:
+            return convert(value)
+        except ValueError:
+            pass
+    kind = {"str": "text", "int": "ett heltal", "float": "ett tal"}[declared]
+    raise NotebookParameterError(f"{name}: {value!r} är inte {kind}.")
 
 
 def _swedish_list(items: list[str]) -> str:

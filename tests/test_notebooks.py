@@ -12,6 +12,7 @@ import pytest
 from evaluation.exceptions import ParameterError
 from evaluation.execute import NotebookJob, execute_notebooks
 from evaluation.parameters import (
+    _as_declared,
     _assigned,
     check_names,
     check_parameters,
@@ -62,7 +63,7 @@ def test_unknown_parameter_message_is_one_swedish_line_with_the_closest_name():
 
 def test_declared_and_injected_names_are_read_from_the_cell_source():
     declared = 'result_path: str = ""  # comment\nyear: int = 2026\nregion = "18"\n'
-    assert list(_assigned(declared)) == ["result_path", "year", "region"]
+    assert _assigned(declared) == {"result_path": "str", "year": "int", "region": None}
     assert list(_assigned("# Parameters\nyaer = 2028\n")) == ["yaer"]
     assert _assigned("not python (") == {}
 
@@ -150,3 +151,22 @@ def test_plain_papermill_refuses_a_data_dir_that_exists_nowhere(tmp_path):
     assert done.returncode != 0
     assert ("data_dir: 'saknas' finns varken i arbetsmappen eller i anteckningsböckernas "
             "mapp (notebooks/)") in done.stderr
+
+
+def test_given_values_take_the_declared_type():
+    assert _as_declared("municipality", 1814, "str") == "1814"
+    assert _as_declared("year", "2024", "int") == 2024
+    assert _as_declared("year", 2024, "int") == 2024
+    assert _as_declared("data_dir", "x", None) == "x"
+    with pytest.raises(ParameterError, match=r"^year: '2O24' är inte ett heltal\.$"):
+        _as_declared("year", "2O24", "int")
+
+
+def test_readme_papermill_command_builds_another_municipalitys_profile(tmp_path):
+    done = _papermill(PROFILE, tmp_path / "profil.ipynb",
+                      "-p", "municipality", "1814", "-p", "year", "2024")
+    assert done.returncode == 0, done.stderr[-2000:]
+    nb = nbformat.read(tmp_path / "profil.ipynb", as_version=4)
+    shown = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells
+                    if c.cell_type == "code" for o in c.outputs)
+    assert "Kommunprofil: Lekeberg 2024" in shown
