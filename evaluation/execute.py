@@ -159,6 +159,8 @@ class NotebookJob:
     html: Path | None = None
     #: Page title of the HTML export (the job name when empty).
     title: str = ""
+    #: When set (with `html`), the worker also prints the HTML to this tagged PDF.
+    pdf: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -706,4 +708,14 @@ def _run_job(job: NotebookJob) -> JobResult:
             timings["export"] = round(time.perf_counter() - t0, 3)
             return result(False, None, "export: " + short_error(type(exc).__name__, str(exc)))
         timings["export"] = round(time.perf_counter() - t0, 3)
+        if job.pdf is not None:
+            from evaluation.pdf import write_pdf
+
+            t0 = time.perf_counter()
+            try:
+                write_pdf(job.html, job.pdf)
+            except Exception as exc:
+                timings["pdf"] = round(time.perf_counter() - t0, 3)
+                return result(False, None, "pdf: " + short_error(type(exc).__name__, str(exc)))
+            timings["pdf"] = round(time.perf_counter() - t0, 3)
     return result(True)

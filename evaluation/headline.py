@@ -360,3 +360,27 @@ _TAG = re.compile(r"<[^>]+>")
 def plain(html: str) -> str:
     """The text of a headline's HTML (for checking PDFs and pages)."""
     return " ".join(_TAG.sub(" ", html).split())
+
+
+class _Html(str):
+    """Markup a notebook shows as HTML."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def regional(result: object) -> _Html:
+    """The regional report's headline, as a notebook cell shows it."""
+    return _Html(as_html(regional_sentences(result)))
+
+
+def profile(result: object, code: str) -> _Html:
+    """A profile's headline, as a notebook cell shows it."""
+    return _Html(as_html(profile_sentences(result, code)))
+
+
+def goal_area(result: object, area: str) -> _Html:
+    """A goal area's opening summary (a paragraph, under the area's own heading)."""
+    sentences = goal_area_sentences(result, area)
+    return _Html(f'<p class="omrade-sammanfattning">{escape(" ".join(sentences))}</p>'
+                 if sentences else "")

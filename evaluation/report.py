@@ -95,6 +95,7 @@ def status_rows(result: RoundResult, area_code: str | None = None) -> list[dict[
         row = _row(result, ind.id, area_code)
         rows.append({"indicator": ind.id, "title": ind.title,
                      "value": fmt.value_text(row) if row else fmt.MISSING,
+                     "change": change_text(result, ind.id, area_code),
                      "target": target_text(ind), "status": (row or {}).get("status")})
     return rows
 
@@ -448,7 +449,9 @@ def show_indicator(result: RoundResult, ind: Indicator) -> None:
 
 
 def show_goal_area(result: RoundResult, area: str) -> None:
-    _display(heading(goal_area_title(area), 2))
+    from evaluation import headline
+
+    _display(heading(goal_area_title(area), 2), headline.goal_area(result, area))
     for ind in by_goal_area()[area]:
         show_indicator(result, ind)
 
