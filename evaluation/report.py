@@ -441,7 +441,13 @@ def show_indicator(result: RoundResult, ind: Indicator) -> None:
 
     _display(heading(f"{ind.id} {ind.title}", 3), indicator_summary(result, ind))
     args = (result.indicators, ind.id, result.year, ind.title, ind.unit, ind.target_value)
-    show_figure(charts.municipality_bars(*args), alt=charts.alt_text_bars(*args))
+    from evaluation.empty_charts import has_values, no_chart, reason
+
+    if has_values(result.indicators, ind.id, year=result.year, level="municipality"):
+        show_figure(charts.municipality_bars(*args), alt=charts.alt_text_bars(*args))
+    else:
+        _display(Html(no_chart(f"{ind.title} per kommun", reason(
+            result.indicators, ind.id, year=result.year, level="municipality"))))
     if len(result.years) > 1:
         args = (result.indicators, ind.id, result.region, f"{ind.title}, {result.region_name}",
                 ind.unit, ind.target_value)
@@ -502,10 +508,15 @@ def show_municipality_trends(result: RoundResult, code: str,
     if len(result.years) < 2:
         _display(paragraph("Första omgången: utvecklingen över tid visas från nästa omgång."))
         return
+    from evaluation.empty_charts import has_values, no_chart, reason
+
     for indicator in indicators:
         ind = REGISTRY[indicator]
         args = (result.indicators, ind.id, code,
                 f"{ind.title}, {municipality_name(result, code)}", ind.unit, ind.target_value)
+        if not has_values(result.indicators, ind.id, area_code=code):
+            _display(Html(no_chart(args[3], reason(result.indicators, ind.id, area_code=code))))
+            continue
         show_figure(charts.trend_chart(*args), alt=charts.alt_text_trend(*args))
 
 

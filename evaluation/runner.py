@@ -14,8 +14,10 @@ from evaluation.config import PROJECT_ROOT, Settings, load_settings
 from evaluation.exceptions import InputError, ParameterError, ReportError
 from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
 from evaluation.fingerprint import fingerprint, published_fingerprint
+from evaluation.methods_page import write_methods_page
 from evaluation.model import RoundData
 from evaluation.parameters import check_names
+from evaluation.pdf import pdf_links
 from evaluation.publish import RunLock, keep_failed, publish, staging, write_manifest
 from evaluation.reading import round_files, round_folder
 from evaluation.reference import Reference, load_reference
@@ -23,8 +25,6 @@ from evaluation.report import status_rows
 from evaluation.results import RoundResult, compute_round, write_indicator_files
 from evaluation.runlog import run_log
 from evaluation.schema import DEFAULT_REGION, ROUNDS
-from evaluation.methods_page import write_methods_page
-from evaluation.pdf import pdf_links
 from evaluation.site import Link, write_round_index
 from evaluation.site_pages import round_frame, write_site_pages
 from evaluation.text import swedish_sort_key

@@ -46,6 +46,19 @@ def round_frame(result: object, published: dt.date | None = None,
     )
 
 
+def national_frame(country: object, published: dt.date | None = None) -> PageFrame:
+    """A national round page: path, the country's headline, notice and footer (the
+    national round has no methods page of its own: each county's has one)."""
+    return PageFrame(
+        header=breadcrumb_html([("Alla uppföljningar", "../index.html"),
+                                (f"Uppföljning {country.year}, hela landet", None)]),
+        headline=headline.as_html(headline.round_sentences(country)),
+        notice=_notice(country),
+        footer=footer_html(publisher(country.settings), published or dt.date.today(),
+                           None, "../" + STATEMENT_PAGE),
+    )
+
+
 def write_site_pages(out: Path, result: object, settings: object,
                      region_name: str | None = None) -> None:
     """The site index (naming the county, with the notice and footer) and the
