@@ -57,8 +57,9 @@ NOTE_COLOUR = "#404040"
 
 SHARE_UNITS = ("andel", "andel_kommuner")
 UNITS = ("andel", "andel_kommuner", "per_1000", "antal")
-WITHHELD_LABEL = "undertryckt"
-MISSING_LABEL = "svar saknas"
+#: Kolada's symbols, the one vocabulary of every table, chart and legend.
+WITHHELD_LABEL = ".. skyddat"
+MISSING_LABEL = "– saknas"
 COUNTY_LABEL = "Länet"
 #: Axis titles where the ticks do not carry the unit themselves (as "%" does).
 AXIS_LABELS = {"per_1000": f"Per 1{NBSP}000", "antal": "Antal"}
@@ -646,7 +647,7 @@ def stacked_share_chart(counts: pd.DataFrame, title: str, unit_label: str = "del
         hidden = [f"{_short_class(c)} {t}" for (r, c), t in (withheld or {}).items()
                   if str(r) == row]
         if hidden:
-            text += "\n+ undertryckt: " + ", ".join(hidden)
+            text += "\n+ skyddat: " + ", ".join(hidden)
         ax.text(1.02, i, text, ha="left", va="center", fontsize=FONT_SIZE)
     ax.set_xlim(0, 1.0)
     ax.set_ylim(n - 0.5, -0.5)
@@ -810,7 +811,7 @@ def alt_text_stacked(counts: pd.DataFrame, title: str, unit_label: str = "deltag
         text = f"{row}: {number(total)} {unit_label}"
         if hidden:
             text += f" i klasser med publicerade antal; {', '.join(split)}"
-            text += f"; undertryckt: {', '.join(hidden)}"
+            text += f"; skyddat: {', '.join(hidden)}"
         else:
             text += f"; {', '.join(split)}"
         parts.append(text + ".")

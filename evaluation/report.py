@@ -443,7 +443,9 @@ def show_indicator(result: RoundResult, ind: Indicator) -> None:
     args = (result.indicators, ind.id, result.year, ind.title, ind.unit, ind.target_value)
     from evaluation.empty_charts import has_values, no_chart, reason
 
-    if has_values(result.indicators, ind.id, year=result.year, level="municipality"):
+    if ind.unit == "andel_kommuner":
+        pass  # yes/no per municipality: in the goal area's table (evaluation.yes_no_table)
+    elif has_values(result.indicators, ind.id, year=result.year, level="municipality"):
         show_figure(charts.municipality_bars(*args), alt=charts.alt_text_bars(*args))
     else:
         _display(Html(no_chart(f"{ind.title} per kommun", reason(
@@ -457,7 +459,10 @@ def show_indicator(result: RoundResult, ind: Indicator) -> None:
 def show_goal_area(result: RoundResult, area: str) -> None:
     from evaluation import headline
 
-    _display(heading(goal_area_title(area), 2), headline.goal_area(result, area))
+    from evaluation.yes_no_table import goal_area_table
+
+    _display(heading(goal_area_title(area), 2), headline.goal_area(result, area),
+             goal_area_table(result, area))
     for ind in by_goal_area()[area]:
         show_indicator(result, ind)
 
