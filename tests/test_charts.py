@@ -345,7 +345,7 @@ def test_bars_alt_text_lists_every_municipality_in_swedish_format(table):
         "Stapeldiagram: Andel män bland deltagande föräldrar 2026 per kommun. Länet 21 %. "
         "Högst Nora 35 %, lägst Laxå 10 %. Mål 2030: 50 %. Värden: Askersund 20 %, "
         "Degerfors 15 %, Hallsberg 25 %, Karlskoga 22 %, Kumla 12 %, Laxå 10 %, "
-        "Lekeberg 30 %, Lindesberg 28 %, Nora 35 %, Örebro 24 %. Undertryckt: Ljusnarsberg. "
+        "Lekeberg 30 %, Lindesberg 28 %, Nora 35 %, Örebro 24 %. Skyddat (..): Ljusnarsberg. "
         "Svar saknas: Hällefors.")
 
 
