@@ -458,7 +458,6 @@ def show_indicator(result: RoundResult, ind: Indicator) -> None:
 
 def show_goal_area(result: RoundResult, area: str) -> None:
     from evaluation import headline
-
     from evaluation.yes_no_table import goal_area_table
 
     _display(heading(goal_area_title(area), 2), headline.goal_area(result, area),
