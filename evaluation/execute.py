@@ -560,6 +560,9 @@ def _init_worker(settings: _WorkerSettings, unclaimed: Any) -> None:
         from evaluation.export import warm_up
 
         warm_up()
+        from evaluation.pdf import warm_up as warm_up_pdf
+
+        warm_up_pdf()  # while the first kernel boots
 
 
 def _engine_class() -> type:

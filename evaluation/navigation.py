@@ -145,7 +145,8 @@ def footer(result: object, code: str | None = None,
     where = place(result, code)
     return _Html(footer_html(publisher(result.settings), published or dt.date.today(),
                              where.round(METHODS_PAGE), where.site(STATEMENT_PAGE),
-                             [(f"Uppföljning {result.year}", where.round())]))
+                             [(f"Uppföljning {result.year}", where.round()),
+                              ("Indikatorerna som data (CSV)", where.round("indicators.csv"))]))
 
 
 def methods_link(result: object, code: str | None = None) -> _Html:

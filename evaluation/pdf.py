@@ -29,6 +29,17 @@ def printable(html: str) -> str:
     return _OUTSIDE_LINK.sub(lambda m: f"<span>{m.group(1)}</span>", html)
 
 
+def warm_up() -> None:
+    """Import WeasyPrint and load the fonts now (about 1.5 s), so a worker pays it
+    while its first kernel boots, not in its first report. Without WeasyPrint
+    installed nothing happens here: the first PDF then names the missing library."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError):
+        return
+    HTML(string='<html lang="sv"><title>-</title><p>å</p></html>').write_pdf()
+
+
 def write_pdf(html_path: Path, pdf_path: Path) -> Path:
     """Write a tagged PDF/UA-1 of a published HTML page."""
     from weasyprint import HTML
