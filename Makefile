@@ -40,14 +40,12 @@ lab: $(STAMP)
 clean:
 	rm -rf $(VENV) $(OUT)/*/ $(OUT)/index.html
 
-# Headless Chromium and axe-core on a published round: `make browser-check [ROUND=2026]`.
-# Screenshots land in $(OUT)/.screenshots/. Installs Debian's chromium (as root), the
-# pinned axe-core from scripts/package-lock.json and websocket-client into the venv.
+# Headless Chromium (Debian's, driven by Playwright for Python; no browser download) and
+# axe-core (inside the axe-playwright-python wheel) on every page kind of a published round:
+# `make browser-check [ROUND=2026]`. Screenshots land in $(OUT)/.screenshots/.
 .PHONY: browser-check
 browser-check: $(STAMP)
-	@test -x /usr/bin/chromium && command -v npm >/dev/null || \
-		{ apt-get update && apt-get install -y chromium $$(command -v npm >/dev/null || echo npm); }
-	@cd scripts && { npm ls axe-core >/dev/null 2>&1 || npm ci --no-audit --no-fund; }
-	@$(BIN)/python -c "import websocket" 2>/dev/null || \
-		$(BIN)/python -m pip install --quiet 'websocket-client>=1.6'
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+	@$(BIN)/python -c "import playwright, axe_playwright_python" 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -e '.[browser]'
 	$(BIN)/python scripts/browser_check.py $(OUT) $(if $(ROUND),--round $(ROUND))

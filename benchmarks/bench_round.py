@@ -1,8 +1,10 @@
 """A whole round through `python -m evaluation run`, against the naive way.
 
-The naive way runs the same notebooks one after another with the papermill CLI
-and then `jupyter nbconvert --to html --no-input`, reading the same computed
-round (computed once, as `run` does). Both are timed as whole processes,
+`run` includes the tagged PDFs (regional report and every profile, WeasyPrint),
+which the script checks are there; the naive way runs the same notebooks one
+after another with the papermill CLI and then `jupyter nbconvert --to html
+--no-input`, reading the same computed round (computed once, as `run` does),
+and makes no PDF. Both are timed as whole processes,
 alternating A B A B, and the script prints the median of each, the ratio of
 the medians and the median of the pairwise ratios, plus the peak memory of the
 whole process tree (summed resident memory, sampled every 50 ms) and the
@@ -149,6 +151,10 @@ def main() -> int:
                 cpu[key].append(cpu_of_children() - before)
         last = work / f"ours-{args.repeat - 1}" / str(args.year)
         manifest = json.loads((last / "manifest.json").read_text())
+        pdfs = sorted(p.relative_to(last).as_posix() for p in last.rglob("*.pdf"))
+        profiles = len(list((last / "kommuner").glob("*.html")))
+        if "regional.pdf" not in pdfs or len(pdfs) != profiles + 1:
+            raise SystemExit(f"`run` made {len(pdfs)} PDF(s), expected {profiles + 1}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -159,7 +165,9 @@ def main() -> int:
     print(f"round {args.year}, region {args.region}, {args.repeat} runs each, "
           f"{os.cpu_count()} cores")
     print(f"{'':28}{'median s':>10}{'min s':>8}{'max s':>8}{'peak MB':>9}{'CPU s':>8}")
-    for name, key, rows in (("evaluation run", "ours", ours),
+    print(f"`evaluation run` includes {len(pdfs)} tagged PDFs (regional.pdf and "
+          f"{len(pdfs) - 1} profiles); the naive way makes none")
+    for name, key, rows in (("evaluation run + PDF", "ours", ours),
                             ("naive papermill+nbconvert", "naive", naive)):
         seconds = [s for s, _ in rows]
         peak = max(m for _, m in rows) / 2**20

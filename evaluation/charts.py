@@ -58,8 +58,9 @@ NOTE_COLOUR = "#404040"
 
 SHARE_UNITS = ("andel", "andel_kommuner")
 UNITS = ("andel", "andel_kommuner", "per_1000", "antal")
-WITHHELD_LABEL = "undertryckt"
-MISSING_LABEL = "svar saknas"
+#: Kolada's symbols, the one vocabulary of every table, chart and legend.
+WITHHELD_LABEL = ".. skyddat"
+MISSING_LABEL = "– saknas"
 COUNTY_LABEL = "Länet"
 #: Axis titles where the ticks do not carry the unit themselves (as "%" does).
 AXIS_LABELS = {"per_1000": f"Per 1{NBSP}000", "antal": "Antal"}
@@ -354,6 +355,12 @@ def _bars(data: _Round, title: str, unit: str) -> ReportFigure:
     shown = [(y, e) for y, e in zip(ys, entries, strict=True) if e.state == "value"]
     ax.barh([y for y, _ in shown], [e.value for _, e in shown], height=0.6, color=BAR_COLOUR,
             zorder=2)
+    with_ci = [(y, e) for y, e in shown if e.low is not None and e.high is not None]
+    if with_ci:  # parent-based values: their 95 % interval as error bars
+        ax.errorbar([e.value for _, e in with_ci], [y for y, _ in with_ci],
+                    xerr=[[e.value - e.low for _, e in with_ci],
+                          [e.high - e.value for _, e in with_ci]],
+                    fmt="none", ecolor="#1b1b1b", elinewidth=1.2, capsize=3, zorder=3)
 
     known = [e.value for _, e in shown]
     county = data.county.value if data.county else None
@@ -362,10 +369,14 @@ def _bars(data: _Round, title: str, unit: str) -> ReportFigure:
     if unit in SHARE_UNITS and top > 0.85:
         right = max(right, 1.12)
     ax.set_xlim(0, right)
+    known += [e.high for _, e in with_ci]
+    right = max(right, max(known, default=0.0) * 1.12)
+    ax.set_xlim(0, right)
     value_labels = []
     for y, e in zip(ys, entries, strict=True):
         if e.state == "value":
-            value_labels.append(ax.text(e.value + right * 0.01, y, format_value(e.value, unit),
+            x = e.high if e.low is not None and e.high is not None else e.value
+            value_labels.append(ax.text(x + right * 0.01, y, format_value(e.value, unit),
                                         va="center", ha="left", fontsize=FONT_SIZE,
                                         bbox=_note_box(), zorder=4))
         else:
@@ -670,7 +681,7 @@ def stacked_share_chart(counts: pd.DataFrame, title: str, unit_label: str = "del
         hidden = [f"{_short_class(c)} {t}" for (r, c), t in (withheld or {}).items()
                   if str(r) == row]
         if hidden:
-            text += "\n+ undertryckt: " + ", ".join(hidden)
+            text += "\n+ skyddat: " + ", ".join(hidden)
         ax.text(1.02, i, text, ha="left", va="center", fontsize=FONT_SIZE)
     ax.set_xlim(0, 1.0)
     ax.set_ylim(n - 0.5, -0.5)
@@ -755,11 +766,13 @@ def alt_text_bars(table: pd.DataFrame, indicator: str, year: int, title: str, un
                          f"lägst {lowest} {spoken_value(low, unit)}.")
         if data.target is not None:
             parts.append(f"Mål {TARGET_YEAR}: {spoken_value(data.target, unit)}.")
-        values = [f"{e.name} {format_value(e.value, unit)}" for e in shown]
+        values = [f"{e.name} {format_value(e.value, unit)}"
+                  + (f" ({_interval(e.low, e.high, unit)})"
+                     if e.low is not None and e.high is not None else "") for e in shown]
         if values:
             parts.append(f"Värden: {', '.join(values)}.")
     if withheld:
-        parts.append(f"Undertryckt: {', '.join(withheld)}.")
+        parts.append(f"Skyddat (..): {', '.join(withheld)}.")
     if missing:
         parts.append(f"Svar saknas: {', '.join(missing)}.")
     return " ".join(parts)
@@ -834,7 +847,7 @@ def alt_text_stacked(counts: pd.DataFrame, title: str, unit_label: str = "deltag
         text = f"{row}: {number(total)} {unit_label}"
         if hidden:
             text += f" i klasser med publicerade antal; {', '.join(split)}"
-            text += f"; undertryckt: {', '.join(hidden)}"
+            text += f"; skyddat: {', '.join(hidden)}"
         else:
             text += f"; {', '.join(split)}"
         parts.append(text + ".")

@@ -14,6 +14,8 @@ DATA_DIR = PROJECT_ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
 DEFAULT_CONFIG = DATA_DIR / "config.toml"
 EVIDENCE_CLASSES = ("A", "B", "C", "D")
+#: Tables of config.toml that describe the published site, kept in `Settings.extra`.
+SITE_SECTIONS = ("publisher", "accessibility")
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,11 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise ParameterError(f"{path.name}: not valid TOML: {exc}") from exc
     known = {"evidence_based_classes", "suppression_threshold", "confidence_level",
              "boundary_file"}
+    # the site's publisher and accessibility statement (evaluation.accessibility)
+    sections = {k: raw.pop(k) for k in SITE_SECTIONS if k in raw}
     unknown = set(raw) - known
     if unknown:
         raise ParameterError(f"{path.name}: unknown setting(s) {sorted(unknown)}")
     if "evidence_based_classes" in raw:
         raw["evidence_based_classes"] = tuple(raw["evidence_based_classes"])
-    return Settings(**raw)
+    return Settings(**raw, extra=sections)

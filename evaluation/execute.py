@@ -159,6 +159,8 @@ class NotebookJob:
     html: Path | None = None
     #: Page title of the HTML export (the job name when empty).
     title: str = ""
+    #: When set (with `html`), the worker also prints the HTML to this tagged PDF.
+    pdf: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -558,6 +560,9 @@ def _init_worker(settings: _WorkerSettings, unclaimed: Any) -> None:
         from evaluation.export import warm_up
 
         warm_up()
+        from evaluation.pdf import warm_up as warm_up_pdf
+
+        warm_up_pdf()  # while the first kernel boots
 
 
 def _engine_class() -> type:
@@ -706,4 +711,14 @@ def _run_job(job: NotebookJob) -> JobResult:
             timings["export"] = round(time.perf_counter() - t0, 3)
             return result(False, None, "export: " + short_error(type(exc).__name__, str(exc)))
         timings["export"] = round(time.perf_counter() - t0, 3)
+        if job.pdf is not None:
+            from evaluation.pdf import write_pdf
+
+            t0 = time.perf_counter()
+            try:
+                write_pdf(job.html, job.pdf)
+            except Exception as exc:
+                timings["pdf"] = round(time.perf_counter() - t0, 3)
+                return result(False, None, "pdf: " + short_error(type(exc).__name__, str(exc)))
+            timings["pdf"] = round(time.perf_counter() - t0, 3)
     return result(True)

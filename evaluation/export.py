@@ -25,6 +25,7 @@ import nbformat
 from bleach.css_sanitizer import ALLOWED_CSS_PROPERTIES, CSSSanitizer
 
 from evaluation.exceptions import ReportError
+from evaluation.navigation import finish_page
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPORT_TEMPLATE = TEMPLATES / "report.html.j2"
@@ -54,6 +55,8 @@ _TAGS = frozenset({
     "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
     "samp", "small", "span", "strong", "style", "sub", "summary", "sup", "table", "tbody", "td",
     "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
+    # the page's path, table of contents and footer (evaluation.navigation)
+    "nav", "footer", "header",
 })
 _ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "style"},
@@ -68,6 +71,8 @@ _ATTRIBUTES = {
     "colgroup": {"span"},
     "ol": {"start", "type"},
     "time": {"datetime"},
+    "nav": {"aria-label", "aria-labelledby"},
+    "li": {"aria-current"},
 }
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*:|//|\\\\)")
@@ -234,6 +239,7 @@ def export_html(executed: Path, html: Path, title: str) -> Path:
         log.warning("%s: %d image(s) without alt text", title, missing)
         body = body.replace(f'alt="{_NBCONVERT_ALT}"', f'alt="{MISSING_ALT}"')
     body = scrub_paths(body, _machine_paths(executed))
+    body = finish_page(body)
     html.parent.mkdir(parents=True, exist_ok=True)
     tmp = html.with_name(html.name + ".part")
     tmp.write_text(body, encoding="utf-8")

@@ -67,7 +67,7 @@ _TILE_INCHES = 1.15
 def values_from_table(table: pd.DataFrame, indicator: str, year: int
                       ) -> tuple[dict[str, float | None], dict[str, str]]:
     """The municipalities' values of one indicator and round, and the labels that
-    replace a value: "undertryckt" for a withheld one, "svar saknas" for a missing one."""
+    replace a value: ".. skyddat" for a withheld one, "– saknas" for a missing one."""
     rows = table.loc[(table["indicator"].astype(str) == str(indicator))
                      & (table["round"].astype(int) == int(year))
                      & (table["level"] == "municipality")]
@@ -219,7 +219,7 @@ def _tile_name(name: str) -> str:
 def tile_map(values: Mapping[str, float | None], municipalities: pd.DataFrame, title: str,
              unit: str, labels: Mapping[str, str] | None = None) -> ReportFigure:
     """Every municipality as one square, coloured by its value and labelled with its
-    short name and the value ("undertryckt" / "svar saknas" where there is none)."""
+    short name and the value (".. skyddat" / "– saknas" where there is none)."""
     check_unit(unit)
     frame = _frame(municipalities)
     labels = dict(labels or {})

@@ -12,8 +12,7 @@ from evaluation.indicators import GOAL_AREAS, REGISTRY, UNIT_LABELS, Indicator, 
 from evaluation.schema import TABLES, TARGET_YEAR
 
 _METHOD = {
-    "census": ("Totalräkning: alla kommuner, programinsatser eller enheter räknas, så "
-               "värdet är ingen skattning och redovisas utan konfidensintervall."),
+    "census": "Totalräkning, utan konfidensintervall (se Konfidensintervall).",
     "wilson": "Andel med Wilsons konfidensintervall.",
     "poisson_byar": ("Antal per 1 000 barn med exakt Poissonintervall när antalet är under 10 "
                      "och Byars metod från 10 och uppåt."),
@@ -21,8 +20,7 @@ _METHOD = {
              "inget konfidensintervall redovisas."),
 }
 _CHANGE = {
-    "census": ("Skillnaden mellan omgångarna, och vilka kommuner som tillkommit och fallit "
-               "bort bland dem som svarat båda omgångarna."),
+    "census": "Kommuner som tillkommit och fallit bort (se Förändring sedan förra omgången).",
     "newcombe": "Skillnaden i procentenheter med Newcombes konfidensintervall.",
     "rate_ratio": ("Kvoten mellan omgångarnas värden (rate ratio) med exakt "
                    "konfidensintervall."),
@@ -58,8 +56,7 @@ def _status_text(ind: Indicator) -> str:
         return ("På väg när värdet ökat sedan förra omgången (två omgångar) eller när "
                 "trendens lutning är positiv (tre omgångar eller fler), annars ej på väg. "
                 "Aldrig uppnått.")
-    return (f"Uppnått vid {_target_text(ind)}. Annars på väg när trenden når målet "
-            f"{TARGET_YEAR}, se Status mot målet.")
+    return f"Uppnått vid {_target_text(ind)}, annars enligt Status mot målet."
 
 
 def _sources(ind: Indicator) -> str:
@@ -87,7 +84,8 @@ def indicator_section(ind: Indicator, settings: Settings | None = None) -> str:
         f"- **Status:** {_status_text(ind)}",
     ]
     if ind.blanks:
-        lines.append(f"- **Tomma svar:** {ind.blanks}")
+        shared = ind.blanks.startswith("Ett tomt svar räknas som saknat")
+        lines.append(f"- **Tomma svar:** {'Se Tomma svar.' if shared else ind.blanks}")
     if ind.parent_counts and settings.suppression_threshold > 0:
         lines.append(f"- **Röjandeskydd:** värdet visas inte när det bygger på färre än "
                      f"{settings.suppression_threshold} föräldrar, se Röjandeskydd.")
@@ -150,6 +148,9 @@ katalogprogram har en målålder som överlappar spannet.
 
 ### Konfidensintervall
 
+Totalräkningar (alla kommuner, programinsatser eller enheter räknas) är inga
+skattningar och redovisas utan konfidensintervall.
+
 Andelar av föräldrar redovisas med Wilsons intervall och antal föräldrar per 1 000 barn
 med exakt Poissonintervall (under 10 deltagare) eller Byars metod (10 eller fler), med
 konfidensgraden {level}. Andelar av kommuner, programinsatser och enheter är
@@ -180,6 +181,24 @@ och dess exakta intervall, övriga indikatorer med skillnaden mellan värdena.
   positiv (tre eller fler), annars ej på väg; aldrig uppnått.
 - **Följs utan mål:** ingen status.
 - Omgången {TARGET_YEAR} och senare: ett mål som inte är nått är ej på väg.
+
+### Jämförelse med länet
+
+I kommunprofilerna jämförs varje värde som bygger på antal föräldrar (1.4–1.6) med
+länets värde, som i Folkhälsomyndighetens och Fingertips profiler: är hela kommunens
+{level}-iga konfidensintervall högre än länets värde är kommunen *högre än länet*, är
+det lägre är kommunen *lägre än länet*, och rymmer intervallet länets värde finns *ingen
+säker skillnad*. Jämförelsen visas med symbol och text: ▲ högre, ● ingen säker
+skillnad, ▼ lägre.
+
+### Tecken för värden som inte visas
+
+Alla tabeller, diagram och nedladdningar använder Koladas tecken:
+
+- **..** skyddat värde (röjandeskydd): värdet bygger på för få föräldrar.
+- **–** uppgift saknas: kommunen har inte svarat, eller det finns inget att räkna på.
+- **.** ej tillämpligt: uppgiften kan inte finnas, till exempel förändring i första
+  omgången.
 
 ### Röjandeskydd
 

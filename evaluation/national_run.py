@@ -37,7 +37,8 @@ from evaluation.runner import (
     notebook,
     write_county_pages,
 )
-from evaluation.site import Link, write_national_index, write_site_index
+from evaluation.site import Link, write_national_index
+from evaluation.site_pages import national_frame, write_site_pages
 from evaluation.text import swedish_sort_key
 from evaluation.validation_report import write_validation_csv
 
@@ -117,7 +118,8 @@ def _write_round_files(result: NationalResult, stage: Path, inputs: list[Path],
     reports = [Link("Nationell översikt", "nationell.html",
                     f"Länen sida vid sida på varje indikator, med rikets värde {result.year}")]
     write_national_index(stage, result.year, reports, counties, status_rows(result.country),
-                         downloads(), without_report=without)
+                         downloads(), without_report=without,
+                         frame=national_frame(result.country))
 
 
 def build_national(data: str | Path, year: int, out: Path, jobs: int | None,
@@ -142,6 +144,9 @@ def build_national(data: str | Path, year: int, out: Path, jobs: int | None,
     stage = staging(out, year)
     try:
         pickles = [result.save(stage / NATIONAL_RESULT_FILE)]
+        for county in result.counties.values():  # its pages lie one folder deeper
+            county.extra.update(site_root="../../", profiles=[
+                c for c in county.municipalities["code"] if c in set(codes)])
         pickles += [county.save(stage / cc / COUNTY_RESULT_FILE)
                     for cc, county in result.counties.items()]
         execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
@@ -156,5 +161,5 @@ def build_national(data: str | Path, year: int, out: Path, jobs: int | None,
         if stage.exists():  # a failed report's stage was moved to .failed/ already
             shutil.rmtree(stage, ignore_errors=True)
         raise
-    write_site_index(out)
+    write_site_pages(out, result.country, settings, region_name="hela landet")
     return target

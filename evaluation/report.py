@@ -97,6 +97,7 @@ def status_rows(result: RoundResult, area_code: str | None = None) -> list[dict[
         row = _row(result, ind.id, area_code)
         rows.append({"indicator": ind.id, "title": ind.title,
                      "value": fmt.value_text(row) if row else fmt.MISSING,
+                     "change": change_text(result, ind.id, area_code),
                      "target": target_text(ind), "status": (row or {}).get("status")})
     return rows
 
@@ -443,7 +444,15 @@ def show_indicator(result: RoundResult, ind: Indicator) -> None:
 
     _display(heading(f"{ind.id} {ind.title}", 3), indicator_summary(result, ind))
     args = (result.indicators, ind.id, result.year, ind.title, ind.unit, ind.target_value)
-    show_figure(charts.municipality_bars(*args), alt=charts.alt_text_bars(*args))
+    from evaluation.empty_charts import has_values, no_chart, reason
+
+    if ind.unit == "andel_kommuner":
+        pass  # yes/no per municipality: in the goal area's table (evaluation.yes_no_table)
+    elif has_values(result.indicators, ind.id, year=result.year, level="municipality"):
+        show_figure(charts.municipality_bars(*args), alt=charts.alt_text_bars(*args))
+    else:
+        _display(Html(no_chart(f"{ind.title} per kommun", reason(
+            result.indicators, ind.id, year=result.year, level="municipality"))))
     if len(result.years) > 1:
         args = (result.indicators, ind.id, result.region, f"{ind.title}, {result.region_name}",
                 ind.unit, ind.target_value)
@@ -451,7 +460,11 @@ def show_indicator(result: RoundResult, ind: Indicator) -> None:
 
 
 def show_goal_area(result: RoundResult, area: str) -> None:
-    _display(heading(goal_area_title(area), 2))
+    from evaluation import headline
+    from evaluation.yes_no_table import goal_area_table
+
+    _display(heading(goal_area_title(area), 2), headline.goal_area(result, area),
+             goal_area_table(result, area))
     for ind in by_goal_area()[area]:
         show_indicator(result, ind)
 
@@ -502,10 +515,15 @@ def show_municipality_trends(result: RoundResult, code: str,
     if len(result.years) < 2:
         _display(paragraph("Första omgången: utvecklingen över tid visas från nästa omgång."))
         return
+    from evaluation.empty_charts import has_values, no_chart, reason
+
     for indicator in indicators:
         ind = REGISTRY[indicator]
         args = (result.indicators, ind.id, code,
                 f"{ind.title}, {municipality_name(result, code)}", ind.unit, ind.target_value)
+        if not has_values(result.indicators, ind.id, area_code=code):
+            _display(Html(no_chart(args[3], reason(result.indicators, ind.id, area_code=code))))
+            continue
         show_figure(charts.trend_chart(*args), alt=charts.alt_text_trend(*args))
 
 

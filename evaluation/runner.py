@@ -14,8 +14,10 @@ from evaluation.config import Settings, load_settings
 from evaluation.exceptions import InputError, ParameterError, ReportError
 from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
 from evaluation.fingerprint import fingerprint, published_fingerprint
+from evaluation.methods_page import write_methods_page
 from evaluation.model import RoundData
 from evaluation.parameters import check_names, notebooks_folder
+from evaluation.pdf import pdf_links
 from evaluation.publish import RunLock, keep_failed, publish, staging, write_manifest
 from evaluation.reading import round_files, round_folder
 from evaluation.reference import Reference, load_reference
@@ -23,7 +25,8 @@ from evaluation.report import status_rows
 from evaluation.results import RoundResult, compute_round, write_indicator_files
 from evaluation.runlog import run_log
 from evaluation.schema import DEFAULT_REGION, ROUNDS
-from evaluation.site import Link, write_round_index, write_site_index
+from evaluation.site import Link, write_round_index
+from evaluation.site_pages import round_frame, write_site_pages
 from evaluation.text import swedish_sort_key
 from evaluation.validation import is_national, validate_round
 from evaluation.validation_report import write_validation_csv
@@ -81,14 +84,14 @@ def _jobs(result: RoundResult, stage: Path, codes: Sequence[str],
     jobs = [NotebookJob(
         name="regional", notebook=notebook(REGIONAL),
         output=stage / "notebooks" / "regional.ipynb", parameters=regional_params,
-        html=stage / "regional.html",
+        html=stage / "regional.html", pdf=stage / "regional.pdf",
         title=f"Regionrapport: föräldraskapsstöd i {result.region_name} {result.year}")]
     for code in codes:
         jobs.append(NotebookJob(
             name=f"kommuner/{code}", notebook=notebook(PROFILE),
             output=stage / "notebooks" / f"kommunprofil-{code}.ipynb",
             parameters={"result_path": RESULT_FILE, "municipality": code},
-            html=stage / "kommuner" / f"{code}.html",
+            html=stage / "kommuner" / f"{code}.html", pdf=stage / "kommuner" / f"{code}.pdf",
             title=f"Kommunprofil: {names[code]} {result.year}"))
     for job in jobs[:2]:
         check_names(job.notebook, job.parameters)
@@ -106,7 +109,7 @@ def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, yea
         job_list, workers=jobs, progress=progress, cwd=stage,
         reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
     timings["reports"] = round(time.perf_counter() - step, 3)
-    for part in ("execute", "export"):  # summed over reports, across workers
+    for part in ("execute", "export", "pdf"):  # summed over reports, across workers
         timings[f"reports_{part}_sum"] = round(
             sum(o.timings.get(part, 0.0) for o in outcomes), 3)
     timings["kernel_start_retries"] = sum(o.kernel_retries for o in outcomes)
@@ -133,14 +136,21 @@ def write_county_pages(result: RoundResult, folder: Path, codes: Sequence[str], 
     """
     write_indicator_files(result, folder)
     write_validation_csv(result.validation, folder / "validation.csv")
+    write_methods_page(folder, result)
     names = result.municipalities.set_index("code")["short_name"]
     own = [c for c in result.municipalities["code"] if c in set(codes)]
     reports = [Link("Regionrapport", "regional.html",
-                    f"Länets rapport: status, målområden, metoder och datakvalitet {result.year}")]
-    reports += [Link(str(names[c]), f"kommuner/{c}.html", municipality=True)
+                    f"Länets rapport: status, målområden och datakvalitet {result.year}")]
+    reports += pdf_links(folder, [("Regionrapport som PDF", "regional.pdf")])
+    reports.append(Link("Metoder och definitioner", "metoder.html",
+                        "Hur varje indikator beräknas och bedöms"))
+    reports += [Link(str(names[c]), f"kommuner/{c}.html", municipality=True,
+                     pdf=f"kommuner/{c}.pdf" if (folder / "kommuner" / f"{c}.pdf").is_file()
+                     else "")
                 for c in sorted(own, key=lambda c: swedish_sort_key(str(names[c])))]
+    frame = round_frame(result, parent=(parent.title, parent.href) if parent else None)
     write_round_index(folder, result.year, result.region_name, reports, status_rows(result),
-                      downloads(manifest), parent=parent)
+                      downloads(manifest), parent=parent, frame=frame)
 
 
 def downloads(manifest: str = "manifest.json") -> list[Link]:
@@ -238,6 +248,7 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
                              f"{result.region_name}; expected some of {', '.join(known)}")
 
     stage = staging(out, year)
+    result.extra["profiles"] = list(codes)
     try:
         result.save(stage / RESULT_FILE)
         execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
@@ -251,7 +262,7 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
         if stage.exists():  # a failed report's stage was moved to .failed/ already
             shutil.rmtree(stage, ignore_errors=True)
         raise
-    write_site_index(out)
+    write_site_pages(out, result, settings)
     return target
 
 

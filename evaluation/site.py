@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from evaluation.exceptions import ParameterError
 
@@ -24,14 +25,16 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Status of an indicator against its target: the Swedish text shown, and the
 #: CSS class that colours it. English ids are accepted as well.
 STATUS_TEXT = {"uppnått": "uppnått", "på väg": "på väg", "ej på väg": "ej på väg",
-               "baslinje": "baslinje", "met": "uppnått", "on_track": "på väg",
+               "baslinje": "baslinje", "ingen säker förändring": "ingen säker förändring",
+               "met": "uppnått", "on_track": "på väg",
                "off_track": "ej på väg", "baseline": "baslinje"}
 STATUS_CLASS = {"uppnått": "status-uppnatt", "på väg": "status-pa-vag",
-                "ej på väg": "status-ej-pa-vag", "baslinje": "status-baslinje"}
+                "ej på väg": "status-ej-pa-vag", "baslinje": "status-baslinje",
+                "ingen säker förändring": "status-ingen-saker"}
 #: Columns of a status row, each with the other names it may come under.
 STATUS_COLUMNS = {"indicator": ("indicator", "id"), "title": ("title",),
                   "value": ("value", "value_text"), "target": ("target", "target_text"),
-                  "status": ("status", "status_text")}
+                  "status": ("status", "status_text"), "change": ("change", "change_text")}
 _YEAR = re.compile(r"^\d{4}$")
 
 
@@ -44,6 +47,24 @@ class Link:
     description: str = ""
     #: True for a municipality profile (listed under "Kommunprofiler").
     municipality: bool = False
+    #: The page's PDF version, relative to the round folder, if there is one.
+    pdf: str = ""
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    """What frames a page besides its own content: the path at the top, the
+    headline, the synthetic-data notice and the footer, as trusted markup made by
+    `evaluation.navigation` and `evaluation.headline` (they escape their text)."""
+
+    header: str = ""
+    headline: str = ""
+    notice: str = ""
+    footer: str = ""
+
+    def parts(self) -> dict[str, Markup]:
+        return {"header": Markup(self.header), "headline": Markup(self.headline),
+                "notice": Markup(self.notice), "footer": Markup(self.footer)}
 
 
 @dataclass(frozen=True)
@@ -129,6 +150,7 @@ def write_round_index(
     *,
     published: dt.date | None = None,
     parent: Link | None = None,
+    frame: PageFrame | None = None,
 ) -> Path:
     """Write `<round_dir>/index.html`: links to the regional report, every
     municipality profile and the downloads, and the status overview table.
@@ -152,15 +174,19 @@ def write_round_index(
         status_rows=_status_rows(status_rows),
         downloads=files,
         published=(published or dt.date.today()).isoformat(),
+        **(frame or PageFrame()).parts(),
     )
     return _write(round_dir / "index.html", page)
 
 
 def _check_links(folder: Path, links: Sequence[Link]) -> None:
     for link in links:
-        _check_relative(link.href)
-        if not (folder / link.href).is_file():
-            raise ParameterError(f"link {link.href!r} ({link.title}): no such file in the round")
+        for href in (link.href, link.pdf):
+            if not href:
+                continue
+            _check_relative(href)
+            if not (folder / href).is_file():
+                raise ParameterError(f"link {href!r} ({link.title}): no such file in the round")
 
 
 def write_national_index(
@@ -173,6 +199,7 @@ def write_national_index(
     *,
     without_report: Sequence[str] = (),
     published: dt.date | None = None,
+    frame: PageFrame | None = None,
 ) -> Path:
     """Write `<round_dir>/index.html` of a national round: the overview, every
     county's round page, the country's status table and the downloads.
@@ -192,6 +219,7 @@ def write_national_index(
         status_rows=_status_rows(status_rows),
         downloads=files,
         published=(published or dt.date.today()).isoformat(),
+        **(frame or PageFrame()).parts(),
     )
     return _write(round_dir / "index.html", page)
 
@@ -206,11 +234,14 @@ def published_rounds(out_dir: Path) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def write_site_index(out_dir: Path, *, heading: str = "Uppföljning av föräldraskapsstöd") -> Path:
-    """Write `<out_dir>/index.html` listing every published round, newest first."""
+def write_site_index(out_dir: Path, *, heading: str = "Uppföljning av föräldraskapsstöd",
+                     region_name: str = "", frame: PageFrame | None = None) -> Path:
+    """Write `<out_dir>/index.html` listing every published round, newest first;
+    `region_name` names the county (or "hela landet") in the lead."""
     out_dir = Path(out_dir)
     rounds = [RoundLink(year, f"{year}/index.html") for year in published_rounds(out_dir)]
     page = _environment().get_template("site_index.html.j2").render(
-        heading=heading, rounds=rounds
+        heading=heading, rounds=rounds, region_name=region_name,
+        **(frame or PageFrame()).parts(),
     )
     return _write(out_dir / "index.html", page)

@@ -129,19 +129,19 @@ def test_bars_one_per_municipality_with_a_value_highest_first(bars):
     assert widths[positions["Laxå"]] == pytest.approx(0.10)
 
 
-def test_withheld_value_has_no_bar_and_reads_undertryckt(bars):
+def test_withheld_value_has_no_bar_and_reads_skyddat(bars):
     ax = bars.axes[0]
     y = y_label_positions(ax)["Ljusnarsberg"]
     assert y not in bar_widths(ax)
     labels = [t for t in ax.texts if t.get_position()[1] == y]
-    assert [t.get_text() for t in labels] == ["undertryckt"]
+    assert [t.get_text() for t in labels] == [".. skyddat"]
 
 
 def test_municipality_that_did_not_answer_reads_svar_saknas(bars):
     ax = bars.axes[0]
     y = y_label_positions(ax)["Hällefors"]
     assert y not in bar_widths(ax)
-    assert [t.get_text() for t in ax.texts if t.get_position()[1] == y] == ["svar saknas"]
+    assert [t.get_text() for t in ax.texts if t.get_position()[1] == y] == ["– saknas"]
 
 
 def test_each_bar_is_labelled_with_its_percent(bars):
@@ -211,7 +211,7 @@ def test_yes_no_indicator_is_a_dot_table_under_ja_and_nej(table):
     assert names[:9] == ["Degerfors", "Hallsberg", "Karlskoga", "Kumla", "Lekeberg",
                          "Lindesberg", "Ljusnarsberg", "Nora", "Örebro"]
     assert names[9:] == ["Askersund", "Laxå", "Hällefors"]
-    assert "svar saknas" in [t.get_text() for t in ax.texts]
+    assert "– saknas" in [t.get_text() for t in ax.texts]
     assert sv("Länet: 9 av 12 (75 %)   Mål 2030: 100 %") in texts(fig)
 
 
@@ -250,7 +250,7 @@ def test_trend_draws_intervals_status_markers_and_target_to_2030(table):
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2024", "2026", "2028", "2030"]
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["Baslinje ■", "På väg ↗", sv("Mål 2030: 50 %")]
-    assert "undertryckt" in [t.get_text() for t in ax.texts]
+    assert ".. skyddat" in [t.get_text() for t in ax.texts]
 
 
 def test_trend_with_one_round_shows_the_census_and_the_tables_target(table):
@@ -321,7 +321,7 @@ def test_reach_by_evidence_class_writes_shares_and_totals(by_class):
     written = [t.get_text() for t in ax.texts]
     assert written == [sv("A 30 %"), sv("A 30 %"), sv("B 50 %"), sv("B 45 %"), sv("C 15 %"),
                        sv("Ej klass. 20 %"), sv("Ej klass. 10 %"),
-                       "100 deltagare", "200 deltagare\n+ undertryckt: D <5"]
+                       "100 deltagare", "200 deltagare\n+ skyddat: D <5"]
     hatches = {p.get_hatch() for p in ax.patches}
     assert len(hatches) == 5
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
@@ -333,7 +333,7 @@ def test_reach_alt_text_gives_each_rounds_split(by_class):
         "Stapeldiagram: Deltagare efter evidensklass. 2024: 100 deltagare; Klass A 30 %, "
         "Klass B 50 %, Klass C 0 %, Klass D 0 %, Ej klassificerat 20 %. 2026: 200 deltagare "
         "i klasser med publicerade antal; Klass A 30 %, Klass B 45 %, Klass C 15 %, "
-        "Ej klassificerat 10 %; undertryckt: Klass D <5.")
+        "Ej klassificerat 10 %; skyddat: Klass D <5.")
 
 
 # ------------------------------------------------------------------------ text alternatives
@@ -345,7 +345,7 @@ def test_bars_alt_text_lists_every_municipality_in_swedish_format(table):
         "Stapeldiagram: Andel män bland deltagande föräldrar 2026 per kommun. Länet 21 %. "
         "Högst Nora 35 %, lägst Laxå 10 %. Mål 2030: 50 %. Värden: Askersund 20 %, "
         "Degerfors 15 %, Hallsberg 25 %, Karlskoga 22 %, Kumla 12 %, Laxå 10 %, "
-        "Lekeberg 30 %, Lindesberg 28 %, Nora 35 %, Örebro 24 %. Undertryckt: Ljusnarsberg. "
+        "Lekeberg 30 %, Lindesberg 28 %, Nora 35 %, Örebro 24 %. Skyddat (..): Ljusnarsberg. "
         "Svar saknas: Hällefors.")
 
 
@@ -370,7 +370,7 @@ def test_trend_alt_text_gives_each_round_with_interval_and_status(table):
     assert text == sv(
         "Linjediagram: Andel män bland deltagande föräldrar, Örebro län, 2024–2028. "
         "2024: 18 % (konfidensintervall 15–21 %), baslinje. "
-        "2026: 21 % (konfidensintervall 18–24 %), på väg. 2028: undertryckt. "
+        "2026: 21 % (konfidensintervall 18–24 %), på väg. 2028: .. skyddat. "
         "Mål 2030: 50 %.")
 
 

@@ -40,7 +40,7 @@ OREBRO_LAN = pd.DataFrame(
 VALUES = {"1814": 0.30, "1860": 0.10, "1861": 0.25, "1862": 0.15, "1863": None,
           "1864": None, "1880": 0.24, "1881": 0.12, "1882": 0.20, "1883": 0.22,
           "1884": 0.35, "1885": 0.28}
-LABELS = {"1864": "undertryckt"}
+LABELS = {"1864": ".. skyddat"}
 
 
 def sv(text: str) -> str:
@@ -126,7 +126,7 @@ def test_tile_map_draws_one_labelled_square_per_municipality(tiles):
     for name in OREBRO_LAN["short_name"]:
         assert name in written
     assert sv("35 %") in written and sv("10 %") in written
-    assert "undertryckt" in written and "svar saknas" in written
+    assert ".. skyddat" in written and "– saknas" in written
 
 
 def test_higher_value_gets_the_darker_tile_and_missing_ones_are_hatched(tiles):
@@ -170,16 +170,16 @@ def test_values_from_table_marks_withheld_and_missing():
     })
     values, labels = maps.values_from_table(table, "1.5", 2026)
     assert values == {"1814": 0.3, "1860": None, "1861": None}
-    assert labels == {"1860": "undertryckt", "1861": "svar saknas"}
+    assert labels == {"1860": ".. skyddat", "1861": "– saknas"}
 
 
 def test_map_alt_text_lists_every_municipality():
     text = maps.alt_text_map(VALUES, OREBRO_LAN, "Andel män 2026", "andel", LABELS)
     assert text == sv(
         "Karta: Andel män 2026, per kommun. Högst Nora 35 %, lägst Laxå 10 %. Värden: "
-        "Askersund 20 %, Degerfors 15 %, Hallsberg 25 %, Hällefors svar saknas, "
+        "Askersund 20 %, Degerfors 15 %, Hallsberg 25 %, Hällefors – saknas, "
         "Karlskoga 22 %, Kumla 12 %, Laxå 10 %, Lekeberg 30 %, Lindesberg 28 %, "
-        "Ljusnarsberg undertryckt, Nora 35 %, Örebro 24 %.")
+        "Ljusnarsberg .. skyddat, Nora 35 %, Örebro 24 %.")
 
 
 # ------------------------------------------------------------------------ boundary map
@@ -203,8 +203,8 @@ def test_boundary_map_draws_every_polygon_of_orebro_lan():
     assert len(patches) == _parts_in_file(SHARED_BOUNDARIES, set(OREBRO_LAN["code"])) >= 12
     written = texts(fig)
     assert sv("Nora\n35 %") in written
-    assert "Ljusnarsberg\nundertryckt" in written
-    assert "Hällefors\nsvar saknas" in written
+    assert "Ljusnarsberg\n.. skyddat" in written
+    assert "Hällefors\n– saknas" in written
 
 
 @needs_boundaries

@@ -170,3 +170,47 @@ def test_site_index_without_rounds_says_so(tmp_path):
     markup = write_site_index(tmp_path).read_text(encoding="utf-8")
     assert "Ingen uppföljning är publicerad än." in markup
     assert Links(markup).hrefs == []
+
+
+def test_round_page_shows_the_change_column_frame_and_pdf_links(tmp_path):
+    from evaluation.site import PageFrame
+
+    round_dir = tmp_path / "2026"
+    for name in ("regional.html", "regional.pdf", "kommuner/1880.html", "kommuner/1880.pdf"):
+        (round_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (round_dir / name).write_text("x", encoding="utf-8")
+    status = [dict(STATUS[0], change="+1 (Laxå)"),
+              dict(STATUS[3], status="ingen säker förändring", change="−0,2")]
+    frame = PageFrame(header='<nav class="sokvag">väg</nav>',
+                      headline='<div class="i-korthet">Tre uppnådda.</div>',
+                      notice='<p class="notice">Syntetiska exempeldata.</p>',
+                      footer='<footer class="sidfot">fot</footer>')
+    page = write_round_index(
+        round_dir, 2026, "Örebro län",
+        [Link("Regionrapport", "regional.html"), Link("Regionrapport som PDF", "regional.pdf"),
+         Link("Örebro", "kommuner/1880.html", municipality=True, pdf="kommuner/1880.pdf")],
+        status, [], frame=frame).read_text(encoding="utf-8")
+    assert '<th scope="col">Förändring</th>' in page and "<td>+1 (Laxå)</td>" in page
+    assert '<span class="status status-ingen-saker">ingen säker förändring</span>' in page
+    assert page.index("Syntetiska exempeldata") < page.index("Tre uppnådda.") \
+        < page.index("<h2>Rapporter</h2>")
+    assert page.index('<header class="sidhuvud">') < page.index("<main>") \
+        < page.index('<footer class="sidfot">')
+    assert '<a href="kommuner/1880.pdf">PDF-version för Örebro</a>' in page
+    assert "Alla uppföljningar</a></p>" not in page  # the path replaces the plain link
+
+
+def test_pdf_link_to_a_missing_file_is_refused(tmp_path):
+    (tmp_path / "2026" / "kommuner").mkdir(parents=True)
+    (tmp_path / "2026" / "kommuner" / "1880.html").write_text("x")
+    with pytest.raises(ParameterError, match="kommuner/1880.pdf"):
+        write_round_index(tmp_path / "2026", 2026, "Örebro län",
+                          [Link("Örebro", "kommuner/1880.html", municipality=True,
+                                 pdf="kommuner/1880.pdf")],
+                          STATUS, [])
+
+
+def test_site_index_names_the_county(tmp_path):
+    make_round(tmp_path, 2026)
+    page = write_site_index(tmp_path, region_name="Örebro län").read_text(encoding="utf-8")
+    assert "2024–2030 i Örebro län görs vartannat år" in page
