@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluation.config import PROJECT_ROOT, Settings, load_settings
+from evaluation.downloads import download_links, write_indicator_files
 from evaluation.exceptions import InputError, ParameterError, ReportError
 from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
 from evaluation.fingerprint import fingerprint, published_fingerprint
@@ -20,7 +21,7 @@ from evaluation.publish import RunLock, keep_failed, publish, staging, write_man
 from evaluation.reading import round_files, round_folder
 from evaluation.reference import Reference, load_reference
 from evaluation.report import status_rows
-from evaluation.results import RoundResult, compute_round, write_indicator_files
+from evaluation.results import RoundResult, compute_round
 from evaluation.runlog import run_log
 from evaluation.schema import DEFAULT_REGION, ROUNDS
 from evaluation.site import Link, write_round_index, write_site_index
@@ -156,8 +157,7 @@ def write_county_pages(result: RoundResult, folder: Path, codes: Sequence[str], 
 def downloads(manifest: str = "manifest.json") -> list[Link]:
     """The files a round page offers for download."""
     return [
-        Link("Indikatorer (CSV)", "indicators.csv", "Alla indikatorer, län och kommuner"),
-        Link("Indikatorer (Excel)", "indicators.xlsx", "Samma tabell som Excel-fil"),
+        *(Link(*link) for link in download_links()),
         Link("Valideringsrapport (CSV)", "validation.csv",
              "Varje varning och avvisad rad med orsak"),
         Link("Körningsmanifest (JSON)", manifest,
