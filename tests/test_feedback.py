@@ -100,3 +100,15 @@ def test_validate_prints_the_status_and_writes_it_beside_the_feedback(tmp_path, 
     names = [r[1] for r in ws.iter_rows(min_row=5, values_only=True)]
     assert len(names) == 12 and "Örebro kommun" in names
     assert len(list(folder.glob("*-återkoppling.xlsx"))) == len(WITH_FAULTS)
+
+
+def test_a_value_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    from evaluation.feedback import feedback_workbook
+
+    finding = Finding("rejected", "program", "program.csv", "", 3, "Program", "@SUM(A1)",
+                      "", reason="value_missing")
+    wb = feedback_workbook("Nora kommun", 2026, [finding])
+    wb.save(tmp_path / "f.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "f.xlsx").active
+    cells = [c for row in ws.iter_rows() for c in row if c.value == "@SUM(A1)"]
+    assert len(cells) == 1 and cells[0].data_type == "s"

@@ -483,3 +483,11 @@ def test_every_municipality_workbook_filled_in_reads_back_without_loss(own_workb
         got = mine[["groups", "participants", "participants_women", "participants_men",
                     "completed"]].astype(int).to_numpy().tolist()
         assert sorted(map(tuple, got)) == sorted(r[2:] for r in rows)
+
+
+def test_prefilled_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    data = small_round()
+    data.tables["familjecentraler"].loc[0, "name"] = "=HYPERLINK(\"http://x\")"
+    path = write_template(tmp_path / "enkat.xlsx", 2026, prefill=data)
+    cell = openpyxl.load_workbook(path)["Familjecentraler"]["B2"]
+    assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
