@@ -103,11 +103,12 @@ def _validate(args: argparse.Namespace) -> int:
     csv_path = write_validation_csv(result.report, args.out / f"validation-{args.year}.csv")
     print(f"\nEvery finding: {csv_path}")
     status = collection_status(result, origins, args.data / str(args.year))
-    print("\n" + format_status(status))
+    from evaluation.validation import is_national
+
+    print("\n" + format_status(status, received_only=is_national(args.region)))
     if args.feedback is not None:
         letters = write_feedback(result, origins, args.feedback)
         from evaluation.reference import load_reference
-        from evaluation.validation import is_national
 
         name = ("hela landet" if is_national(args.region)
                 else str(load_reference().county(args.region)["name"]))

@@ -32,6 +32,8 @@ HEADERS = {"code": "Kod", "municipality": "Kommun", "answered": "Svarat",
            "warning": "Rader med varning", "rejected": "Avvisade rader",
            "last_file": "Senaste fil", "last_time": "Senast ändrad"}
 NUMBERS = ("accepted", "warning", "rejected")
+#: Municipalities without an answer named in the summary line (the table lists all).
+MAX_LISTED = 12
 _OWN = [t.id for t in SURVEY_TABLES]
 _MISSING_FILL = PatternFill("solid", start_color="FFFDE2E1")
 _PROBLEM_FILL = PatternFill("solid", start_color="FFFFF4CE")
@@ -84,13 +86,19 @@ def summary(frame: pd.DataFrame) -> str:
     text = (f"{answered} av {len(frame)} kommuner har svarat; {problems} har avvisade rader "
             "eller varningar.")
     if missing:
-        text += " Inget svar från: " + ", ".join(missing) + "."
+        shown = missing[:MAX_LISTED]
+        more = len(missing) - len(shown)
+        text += " Inget svar från: " + ", ".join(shown) + (f" och {more} till" if more else "")
+        text += "."
     return text
 
 
-def format_status(frame: pd.DataFrame) -> str:
-    """The status as a terminal table, in Swedish."""
-    shown = frame.rename(columns=HEADERS)
+def format_status(frame: pd.DataFrame, *, received_only: bool = False) -> str:
+    """The status as a terminal table, in Swedish; with `received_only` (a national
+    round's 290 municipalities) only those whose files arrived are listed, while the
+    summary still counts every municipality."""
+    listed = frame.loc[frame["tables"] != "–"] if received_only else frame
+    shown = listed.rename(columns=HEADERS)
     widths = {h: max(len(h), *(len(str(v)) for v in shown[h])) for h in shown.columns}
     line = "  ".join(f"{h:>{widths[h]}}" if HEADERS_BY_LABEL[h] in NUMBERS
                      else f"{h:<{widths[h]}}" for h in shown.columns)

@@ -112,3 +112,16 @@ def test_a_value_that_looks_like_a_formula_is_written_as_text(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "f.xlsx").active
     cells = [c for row in ws.iter_rows() for c in row if c.value == "@SUM(A1)"]
     assert len(cells) == 1 and cells[0].data_type == "s"
+
+
+def test_national_status_lists_every_municipality_and_prints_those_that_sent_files(validated):
+    from evaluation.collection import format_status
+    from evaluation.validation import validate_round_with_origins
+
+    data, origins = validate_round_with_origins("data/example", 2026, region="all")
+    status = collection_status(data, origins, "data/example/2026")
+    assert len(status) == 290 and (status["answered"] == "Ja").sum() == 12
+    text = format_status(status, received_only=True)
+    assert "12 av 290 kommuner har svarat" in text and "och 266 till." in text
+    rows = [line for line in text.splitlines() if line[:4].isdigit()]
+    assert len(rows) == 12 and all(line.startswith("18") for line in rows)
