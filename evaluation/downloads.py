@@ -15,6 +15,7 @@ only; text cells that a spreadsheet would take for a formula are written inert.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -234,22 +235,39 @@ def _about(ws: Worksheet, title: str, years: Sequence[int], columns: list[tuple[
            ind.numerator, ind.denominator, target_label(ind)) for ind in REGISTRY.values()),
     ]
     headings = {"Källa", "Licens", "Symboler", "Kolumner", "Indikatorer"}
+    widths = {"A": 18, "B": 60, "C": 30, "D": 22, "E": 70, "F": 40, "G": 40, "H": 12}
+    table_header = next(n for n, line in enumerate(lines, start=1)
+                        if line is not None and line[:2] == ("Indikator", "Namn"))
     for number, line in enumerate(lines, start=1):
         if line is None:
             continue
         write_row(ws, number, line)
+        first = ws.cell(row=number, column=1)
         if number == 1:
-            ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+            first.font = Font(bold=True, size=14)
         elif line[0] in headings and len(line) == 1:
-            ws.cell(row=number, column=1).font = Font(bold=True, size=12)
-        elif line[0] == "Indikator":
+            first.font = Font(bold=True, size=12)
+        elif number == table_header:
             for cell in ws[number]:
                 cell.font = bold
-        for cell in ws[number]:
-            cell.alignment = Alignment(wrap_text=len(line) > 1, vertical="top")
-    widths = {"A": 18, "B": 60, "C": 30, "D": 22, "E": 70, "F": 40, "G": 40, "H": 12}
+        if len(line) == 1 and number > 1 and line[0] not in headings:
+            # a sentence: wrapped over the first columns, its row tall enough
+            ws.merge_cells(start_row=number, start_column=1, end_row=number, end_column=3)
+            first.alignment = Alignment(wrap_text=True, vertical="top")
+            across = (widths["A"] + widths["B"] + widths["C"]) * 1.1
+            ws.row_dimensions[number].height = 15 * max(1, math.ceil(len(str(line[0])) / across))
+        elif len(line) > 1:
+            for cell in ws[number]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            lines_needed = max(math.ceil(len(str(v)) / (widths[chr(64 + i)] * 1.1))
+                               for i, v in enumerate(line, start=1))
+            ws.row_dimensions[number].height = 15 * max(1, lines_needed)
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def write_xlsx(indicators: pd.DataFrame, path: str | Path, *, title: str,
