@@ -84,3 +84,22 @@ def test_jobs_below_one_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["run", "--data", DATA, "--round", "2026", "--jobs", "0"])
     assert exit_.value.code == 2
+
+
+def test_missing_round_folder_is_said_before_any_lock_or_log(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["run", "--data", str(tmp_path / "nowhere"), "--round", "2026", "--out",
+                 str(out), "--quiet"])
+    assert code == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_feedback_folder_whose_parent_is_missing_is_refused_before_validating(tmp_path,
+                                                                              capsys):
+    code = main(["validate", "--data", DATA, "--round", "2026", "--out", str(tmp_path / "v"),
+                 "--feedback", str(tmp_path / "no" / "fb")])
+    assert code == 2
+    captured = capsys.readouterr()
+    assert "does not exist" in captured.err and "Insamlingsstatus" not in captured.out
+    assert not (tmp_path / "v").exists()
