@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from evaluation.arguments import resolve_municipalities
 from evaluation.config import PROJECT_ROOT, Settings, load_settings
 from evaluation.downloads import download_links, write_indicator_files
 from evaluation.exceptions import InputError, ParameterError, ReportError
@@ -198,7 +199,8 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
               municipalities: Sequence[str] | None = None, strict: bool = False,
               progress: bool = True, settings: Settings | None = None,
               force: bool = False) -> RunResult:
-    """Publish round `year` from `data` into `out/<year>/`.
+    """Publish round `year` from `data` into `out/<year>/` (`municipalities`: the
+    profiles to make, by code or name; all by default).
 
     Nothing is published unless every report succeeds: a failing report raises
     `ReportError` naming the report and cell, its notebook is kept under
@@ -209,6 +211,8 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
     started = time.perf_counter()
     out = Path(out)
     settings = settings or load_settings()
+    # codes or names, checked before the lock and the log are taken
+    municipalities = resolve_municipalities(municipalities, region)
     with RunLock(out), run_log(out, year) as log_path:
         parameters = run_parameters(year, region, municipalities, strict, settings)
         inputs = round_inputs(data, year)

@@ -103,3 +103,11 @@ def test_feedback_folder_whose_parent_is_missing_is_refused_before_validating(tm
     captured = capsys.readouterr()
     assert "does not exist" in captured.err and "Insamlingsstatus" not in captured.out
     assert not (tmp_path / "v").exists()
+
+
+def test_library_run_takes_names_and_refuses_a_wrong_one_before_the_lock(tmp_path):
+    from evaluation.runner import run_round
+
+    with pytest.raises(ParameterError, match="did you mean 'Nora'"):
+        run_round(DATA, 2026, out=tmp_path / "out", municipalities=["Norra"], progress=False)
+    assert not (tmp_path / "out").exists()
