@@ -85,6 +85,11 @@ def english_name(region_name: str) -> str:
     return region_name
 
 
+def swedish_place(region_name: str) -> str:
+    """The area as a Swedish sentence names it: "Örebro län", or "hela landet"."""
+    return "hela landet" if region_name == "Riket" else region_name
+
+
 def dcat_graph(open_data: OpenData, *, year: int, years: Sequence[int], region_name: str,
                site_path: str, files: Sequence[Path], published: dt.date) -> Graph:
     """The catalog, dataset and distributions of one published round."""
@@ -94,6 +99,7 @@ def dcat_graph(open_data: OpenData, *, year: int, years: Sequence[int], region_n
     publisher, contact = URIRef(open_data.publisher_url), URIRef(here + "contact")
     period, licence = URIRef(here + "period"), URIRef(open_data.licence)
     english = english_name(region_name)
+    place = swedish_place(region_name)
     g = Graph()
     for prefix, ns in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF),
                        ("vcard", VCARD)):
@@ -104,7 +110,7 @@ def dcat_graph(open_data: OpenData, *, year: int, years: Sequence[int], region_n
         g.add((subject, predicate, Literal(english_text, lang="en")))
 
     g.add((catalog, RDF.type, DCAT.Catalog))
-    both(catalog, DCTERMS.title, f"Uppföljning av föräldraskapsstöd i {region_name}",
+    both(catalog, DCTERMS.title, f"Uppföljning av föräldraskapsstöd i {place}",
          f"Follow-up of parenting support in {english}")
     both(catalog, DCTERMS.description,
          "Öppna data från uppföljningen av den regionala strategin för föräldraskapsstöd "
@@ -132,10 +138,10 @@ def dcat_graph(open_data: OpenData, *, year: int, years: Sequence[int], region_n
 
     g.add((dataset, RDF.type, DCAT.Dataset))
     both(dataset, DCTERMS.title,
-         f"Uppföljning av föräldraskapsstöd i {region_name} {year}: indikatorer",
+         f"Uppföljning av föräldraskapsstöd i {place} {year}: indikatorer",
          f"Follow-up of parenting support in {english} {year}: indicators")
     both(dataset, DCTERMS.description,
-         f"Strategins indikatorer för {region_name} och dess kommuner, omgångarna "
+         f"Strategins indikatorer för {place} och dess kommuner, omgångarna "
          f"{', '.join(map(str, years))}: värden med täljare, nämnare, konfidensintervall, "
          "mål och status. Värden som kan röja enskilda är skyddade.",
          f"The strategy's indicators for {english} and its municipalities, rounds "

@@ -311,7 +311,7 @@ def write_indicator_files(result: Any, folder: str | Path, *,
                           config: str | Path | None = None) -> DownloadFiles:
     """Write the four downloads of a round (or of a county of a national round) into
     `folder`, from the result's published indicator table of every round so far."""
-    from evaluation.dcat import load_open_data, write_dcat
+    from evaluation.dcat import load_open_data, swedish_place, write_dcat
     from evaluation.jsonstat import write_jsonstat
 
     folder = Path(folder)
@@ -319,7 +319,8 @@ def write_indicator_files(result: Any, folder: str | Path, *,
     published = published or dt.date.today()
     open_data = load_open_data(config)
     region_name = str(result.region_name)
-    title = f"Uppföljning av föräldraskapsstöd i {region_name}: indikatorer {result.year}"
+    title = (f"Uppföljning av föräldraskapsstöd i {swedish_place(region_name)}: "
+             f"indikatorer {result.year}")
     settings = getattr(result, "settings", None)
     level = settings.confidence_level if settings is not None else 0.95
     files = DownloadFiles(

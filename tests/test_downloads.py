@@ -96,6 +96,7 @@ def test_text_that_looks_like_a_formula_is_written_inert_in_csv_and_xlsx(result,
     assert cells and all(c.data_type == "s" and c.value.startswith("=") for c in cells)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:pyjstat")
 def test_jsonstat_is_valid_and_reads_back_with_pyjstat_to_the_published_values(result, files):
     dataset = json.loads(files.json.read_text(encoding="utf-8"))
     assert validate_jsonstat(dataset)

@@ -338,6 +338,9 @@ def test_the_four_downloads_exist_for_the_round_and_each_county_and_parse(publis
         site = "https://example.org/foraldraskapsstod/" + folder.relative_to(out).as_posix()
         assert downloads == {f"{site}/indicators.{ext}" for ext in ("csv", "xlsx", "json")}
         assert URIRef(f"{site}/index.html") in set(graph.objects(None, DCAT.landingPage))
+    root = Graph().parse(out / "2026" / "dcat.rdf", format="xml")
+    titles = {str(t) for t in root.objects(None, URIRef("http://purl.org/dc/terms/title"))}
+    assert "Uppföljning av föräldraskapsstöd i hela landet 2026: indikatorer" in titles
     county_page = (out / "2026" / "09" / "index.html").read_text(encoding="utf-8")
     for name in ("indicators.csv", "indicators.xlsx", "indicators.json", "dcat.rdf"):
         assert f'href="{name}"' in county_page
