@@ -18,6 +18,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -435,6 +436,8 @@ def build_template(year: int, region: str = DEFAULT_REGION, prefill: RoundData |
         rows = prefill_rows(prefill, table, reference, code) if prefill is not None else []
         _write_table_sheet(ws, table, ranges, rows, lists, fixed=short)
     wb.active = 0
+    # sheets cannot be renamed, moved, deleted or unhidden (intake reads them by name)
+    wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.title = f"Enkät föräldraskapsstöd {year}"
     wb.properties.subject = f"Uppföljning av strategin för föräldraskapsstöd, {county}"
     wb.properties.creator = county

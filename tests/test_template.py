@@ -377,6 +377,7 @@ def test_headers_and_lists_are_protected_and_answer_cells_stay_editable(own_work
     wb = openpyxl.load_workbook(paths[0])
     for name in ("Instruktioner", "Kommun", "Familjecentraler", "Program", "Listor"):
         assert wb[name].protection.sheet, name
+    assert wb.security.lockStructure  # sheets keep their names
     ws = wb["Program"]
     assert all(c.protection.locked for c in ws[1])
     assert not ws["E2"].protection.locked
