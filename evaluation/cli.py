@@ -13,71 +13,108 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evaluation.exceptions import EvaluationError, LockedError, ParameterError
-from evaluation.schema import DEFAULT_REGION
+from evaluation.schema import DEFAULT_REGION, ROUNDS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def _year(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
-
-
 def build_parser() -> argparse.ArgumentParser:
+    from evaluation.arguments import positive, round_year
+
+    rounds = ", ".join(map(str, ROUNDS))
     parser = argparse.ArgumentParser(
         prog="python -m evaluation",
         description="Follow-up of the regional strategy for parenting support.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    data_help = "data folder holding one folder per round (DATA/<year>/)"
+    round_help = f"round year, one of {rounds}"
 
-    p = sub.add_parser("validate", help="check a round's inputs and print every problem")
-    p.add_argument("--data", required=True, type=Path, help="data folder holding <year>/")
-    p.add_argument("--round", required=True, type=_year, dest="year", help="round year")
+    p = sub.add_parser("validate", help="check a round's inputs and print every problem and "
+                                        "each municipality's collection status")
+    p.add_argument("--data", required=True, type=Path, help=data_help)
+    p.add_argument("--round", required=True, type=round_year, dest="year", help=round_help)
     p.add_argument("--region", default=DEFAULT_REGION,
                    help="county code (default 18), or all for every county")
     p.add_argument("--out", type=Path, default=Path("reports"),
-                   help="folder for validation-<year>.csv (default reports)")
-    p.add_argument("--strict", action="store_true", help="fail on any rejected row")
+                   help="folder for validation-<year>.csv, created if missing "
+                        "(default reports)")
+    p.add_argument("--feedback", type=Path, default=None, metavar="DIR",
+                   help="write a Swedish feedback workbook per municipality with problems, "
+                        "and the collection status (HTML, XLSX), into DIR (created if "
+                        "missing; its parent must exist)")
+    p.add_argument("--strict", action="store_true", help="exit 1 on any rejected row")
 
     p = sub.add_parser("run", help="execute and publish a round")
-    p.add_argument("--data", required=True, type=Path)
-    p.add_argument("--round", required=True, type=_year, dest="year")
-    p.add_argument("--out", type=Path, default=Path("reports"))
+    p.add_argument("--data", required=True, type=Path, help=data_help)
+    p.add_argument("--round", required=True, type=round_year, dest="year", help=round_help)
+    p.add_argument("--out", type=Path, default=Path("reports"),
+                   help="site folder: the round is published to OUT/<year>/, created if "
+                        "missing (default reports)")
     p.add_argument("--region", default=DEFAULT_REGION,
                    help="county code (default 18), or all: every county and the country")
-    p.add_argument("--jobs", type=int, default=None, help="parallel reports (default: cores)")
-    p.add_argument("--municipality", nargs="+", default=None, metavar="CODE",
-                   help="only these municipality profiles")
-    p.add_argument("--strict", action="store_true")
+    p.add_argument("--jobs", type=positive, default=None,
+                   help="reports executed in parallel (default: one per core)")
+    p.add_argument("--municipality", nargs="+", default=None, metavar="CODE|NAME",
+                   help="only these municipality profiles, by code or name "
+                        "(1880, Örebro, Orebro)")
+    p.add_argument("--strict", action="store_true",
+                   help="fail, publishing nothing, on any rejected row")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--force", action="store_true",
                    help="run even when the published round is up to date")
 
-    p = sub.add_parser("template", help="write the blank survey workbook")
-    p.add_argument("--round", required=True, type=_year, dest="year")
-    p.add_argument("--out", required=True, type=Path, help="FILE.xlsx")
-    p.add_argument("--region", default=DEFAULT_REGION)
-    p.add_argument("--prefill", type=Path, default=None,
-                   help="data folder: fill in the previous round's answers")
+    p = sub.add_parser("template", help="write the survey workbook, or one per municipality")
+    p.add_argument("--round", required=True, type=round_year, dest="year", help=round_help)
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.xlsx|DIR",
+                   help="the workbook to write (its folder must exist); with "
+                        "--per-municipality a folder, created if its parent exists")
+    p.add_argument("--region", default=DEFAULT_REGION, help="county code (default 18)")
+    p.add_argument("--prefill", type=Path, default=None, metavar="DATA",
+                   help="data folder: fill in the previous round's structure (names, sectors, "
+                        "yes/no answers; counts stay blank)")
+    p.add_argument("--per-municipality", action="store_true",
+                   help="one workbook per municipality of the county, DIR/<code>-<name>.xlsx")
 
     p = sub.add_parser("example", help="write synthetic example rounds")
-    p.add_argument("--out", required=True, type=Path)
+    p.add_argument("--out", required=True, type=Path,
+                   help="data folder to write DATA/<year>/ into, created if missing")
     p.add_argument("--region", default=DEFAULT_REGION,
                    help="county code (default 18), or all for every municipality of Sweden")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the random answers (default 0: the documented example)")
     return parser
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from evaluation.validation import validate_round
+    from evaluation.arguments import check_parent, check_region, check_round_folder
+    from evaluation.collection import collection_status, format_status, write_status
+    from evaluation.feedback import write_feedback
+    from evaluation.validation import validate_round_with_origins
     from evaluation.validation_report import format_report, write_validation_csv
 
-    result = validate_round(args.data, args.year, region=args.region, strict=False)
+    check_region(args.region)
+    if args.feedback is not None:
+        check_parent(args.feedback, "--feedback")
+    check_round_folder(args.data, args.year)
+    result, origins = validate_round_with_origins(args.data, args.year, region=args.region,
+                                                  strict=False)
     print(format_report(result.report))
     csv_path = write_validation_csv(result.report, args.out / f"validation-{args.year}.csv")
     print(f"\nEvery finding: {csv_path}")
+    status = collection_status(result, origins, args.data / str(args.year))
+    from evaluation.validation import is_national
+
+    print("\n" + format_status(status, received_only=is_national(args.region)))
+    if args.feedback is not None:
+        letters = write_feedback(result, origins, args.feedback)
+        from evaluation.reference import load_reference
+
+        name = ("hela landet" if is_national(args.region)
+                else str(load_reference().county(args.region)["name"]))
+        pages = write_status(status, args.feedback, year=args.year, region_name=name)
+        print(f"\nFeedback: {len(letters)} workbook(s) in {args.feedback}; collection "
+              f"status: {pages[0].name}, {pages[1].name}")
     if args.strict and result.report.rejected:
         print(f"error: --strict: {len(result.report.rejected)} row(s) rejected",
               file=sys.stderr)
@@ -95,13 +132,14 @@ def _check_region(region: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from evaluation.arguments import check_round_folder, resolve_municipalities
     from evaluation.runner import run_round
 
-    if args.jobs is not None and args.jobs < 1:
-        raise ParameterError(f"--jobs must be 1 or more, got {args.jobs}")
     _check_region(args.region)
+    municipalities = resolve_municipalities(args.municipality, args.region)
+    check_round_folder(args.data, args.year)
     run = run_round(args.data, args.year, out=args.out, region=args.region,
-                    jobs=args.jobs, municipalities=args.municipality,
+                    jobs=args.jobs, municipalities=municipalities,
                     strict=args.strict, progress=not args.quiet, force=args.force)
     if run.up_to_date:
         print(f"Round {args.year} is up to date in {run.path} (inputs, parameters and code "
@@ -113,12 +151,30 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from evaluation.template import write_template
-    from evaluation.validation import validate_round
+    from evaluation.arguments import check_parent, check_region, previous_round
+    from evaluation.template import write_municipality_templates, write_template
+    from evaluation.validation import is_national, validate_round
 
+    if is_national(args.region):
+        raise ParameterError("--region all: a survey workbook is made for one county")
+    check_region(args.region)
+    if args.per_municipality:
+        check_parent(args.out, "--out")
+    else:
+        if args.out.suffix.lower() != ".xlsx":
+            raise ParameterError(f"--out {str(args.out)!r}: the survey workbook must be an "
+                                 ".xlsx file (or give --per-municipality and a folder)")
+        if not args.out.parent.is_dir():
+            raise ParameterError(f"--out {str(args.out)!r}: folder {str(args.out.parent)!r} "
+                                 "does not exist; create it first")
     prefill = None
     if args.prefill is not None:
-        prefill = validate_round(args.prefill, args.year - 2, region=args.region)
+        prefill = validate_round(args.prefill, previous_round(args.year), region=args.region)
+    if args.per_municipality:
+        paths = write_municipality_templates(args.out, args.year, region=args.region,
+                                             prefill=prefill)
+        print(f"Survey workbooks for round {args.year}: {len(paths)} in {args.out}")
+        return EXIT_OK
     path = write_template(args.out, args.year, region=args.region, prefill=prefill)
     print(f"Survey workbook for round {args.year}: {path}")
     return EXIT_OK

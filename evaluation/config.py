@@ -16,6 +16,8 @@ DEFAULT_CONFIG = DATA_DIR / "config.toml"
 EVIDENCE_CLASSES = ("A", "B", "C", "D")
 #: Tables of config.toml that describe the published site, kept in `Settings.extra`.
 SITE_SECTIONS = ("publisher", "accessibility")
+#: Tables of the configuration file read by the modules they concern (`load_section`).
+SECTIONS = ("survey", "open_data")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError(f"{path.name}: not valid TOML: {exc}") from exc
     known = {"evidence_based_classes", "suppression_threshold", "confidence_level",
-             "boundary_file"}
+             "boundary_file", *SECTIONS}
     # the site's publisher and accessibility statement (evaluation.accessibility)
     sections = {k: raw.pop(k) for k in SITE_SECTIONS if k in raw}
     unknown = set(raw) - known
@@ -66,4 +68,23 @@ def load_settings(path: str | Path | None = None) -> Settings:
         raise ParameterError(f"{path.name}: unknown setting(s) {sorted(unknown)}")
     if "evidence_based_classes" in raw:
         raw["evidence_based_classes"] = tuple(raw["evidence_based_classes"])
+    for section in SECTIONS:
+        raw.pop(section, None)
     return Settings(**raw, extra=sections)
+
+
+def load_section(name: str, path: str | Path | None = None) -> dict:
+    """One table of the configuration file (e.g. `[open_data]`), empty when absent."""
+    path = Path(path) if path else DEFAULT_CONFIG
+    if name not in SECTIONS:
+        raise ParameterError(f"unknown configuration section {name!r}; known: {list(SECTIONS)}")
+    if not path.exists():
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"{path.name}: not valid TOML: {exc}") from exc
+    section = raw.get(name, {})
+    if not isinstance(section, dict):
+        raise ParameterError(f"{path.name}: [{name}] must be a table of settings")
+    return section

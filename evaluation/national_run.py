@@ -6,7 +6,8 @@ and the country its overview, all from one computation and one staging folder.
     OUT/<year>/nationell.html         the counties side by side on every indicator
     OUT/<year>/<cc>/index.html        a county's round page (as a county run's)
     OUT/<year>/<cc>/regional.html, OUT/<year>/<cc>/kommuner/<code>.html
-    OUT/<year>/indicators.csv/.xlsx   every level: country, county, municipality
+    OUT/<year>/indicators.csv/.xlsx/.json, dcat.rdf   every level: country, county,
+                                      municipality (each county's own in <cc>/)
     OUT/<year>/validation.csv, manifest.json, notebooks/
 
 Every report of the round goes through one call of `execute_notebooks`, so the
@@ -22,13 +23,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evaluation.config import Settings
+from evaluation.downloads import write_indicator_files
 from evaluation.exceptions import ParameterError
 from evaluation.execute import NotebookJob
 from evaluation.national import NationalResult, compute_national
 from evaluation.parameters import check_names
 from evaluation.publish import publish, staging, write_manifest
 from evaluation.report import status_rows
-from evaluation.results import write_indicator_files
 from evaluation.runner import (
     PROFILE,
     REGIONAL,

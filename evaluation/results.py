@@ -20,9 +20,6 @@ from evaluation.reference import Reference
 from evaluation.status import assign_status, changes, trends
 from evaluation.uptake import Uptake, uptake
 
-CSV_NAME = "indicators.csv"
-XLSX_NAME = "indicators.xlsx"
-
 
 class Stored:
     """A computed result kept as a pickle in the run's staging folder, so that every
@@ -128,21 +125,3 @@ def csv_frame(indicators: pd.DataFrame) -> pd.DataFrame:
     frame = indicators[TIDY_COLUMNS].copy()
     frame["suppressed"] = frame["suppressed"].map({True: "true", False: "false"})
     return frame
-
-
-def write_indicator_files(result: RoundResult, folder: str | Path) -> tuple[Path, Path]:
-    """indicators.csv (UTF-8, comma-separated, dot decimals, withheld = empty) and
-    indicators.xlsx with the same rows, for every round so far."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    csv_path, xlsx_path = folder / CSV_NAME, folder / XLSX_NAME
-    csv_frame(result.indicators).to_csv(csv_path, index=False, encoding="utf-8",
-                                        lineterminator="\n")
-    frame = result.indicators[TIDY_COLUMNS].copy()
-    frame = frame.astype({c: "object" for c in frame.columns})
-    frame = frame.where(frame.notna(), None)
-    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="indikatorer", index=False)
-        sheet = writer.sheets["indikatorer"]
-        sheet.freeze_panes = "A2"
-    return csv_path, xlsx_path

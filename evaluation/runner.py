@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaluation.config import Settings, load_settings
+from evaluation.arguments import resolve_municipalities
+from evaluation.config import PROJECT_ROOT, Settings, load_settings
+from evaluation.downloads import download_links, write_indicator_files
 from evaluation.exceptions import InputError, ParameterError, ReportError
 from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
 from evaluation.fingerprint import fingerprint, published_fingerprint
@@ -22,7 +24,7 @@ from evaluation.publish import RunLock, keep_failed, publish, staging, write_man
 from evaluation.reading import round_files, round_folder
 from evaluation.reference import Reference, load_reference
 from evaluation.report import status_rows
-from evaluation.results import RoundResult, compute_round, write_indicator_files
+from evaluation.results import RoundResult, compute_round
 from evaluation.runlog import run_log
 from evaluation.schema import DEFAULT_REGION, ROUNDS
 from evaluation.site import Link, write_round_index
@@ -156,8 +158,7 @@ def write_county_pages(result: RoundResult, folder: Path, codes: Sequence[str], 
 def downloads(manifest: str = "manifest.json") -> list[Link]:
     """The files a round page offers for download."""
     return [
-        Link("Indikatorer (CSV)", "indicators.csv", "Alla indikatorer, län och kommuner"),
-        Link("Indikatorer (Excel)", "indicators.xlsx", "Samma tabell som Excel-fil"),
+        *(Link(*link) for link in download_links()),
         Link("Valideringsrapport (CSV)", "validation.csv",
              "Varje varning och avvisad rad med orsak"),
         Link("Körningsmanifest (JSON)", manifest,
@@ -198,7 +199,8 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
               municipalities: Sequence[str] | None = None, strict: bool = False,
               progress: bool = True, settings: Settings | None = None,
               force: bool = False) -> RunResult:
-    """Publish round `year` from `data` into `out/<year>/`.
+    """Publish round `year` from `data` into `out/<year>/` (`municipalities`: the
+    profiles to make, by code or name; all by default).
 
     Nothing is published unless every report succeeds: a failing report raises
     `ReportError` naming the report and cell, its notebook is kept under
@@ -209,6 +211,8 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
     started = time.perf_counter()
     out = Path(out)
     settings = settings or load_settings()
+    # codes or names, checked before the lock and the log are taken
+    municipalities = resolve_municipalities(municipalities, region)
     with RunLock(out), run_log(out, year) as log_path:
         parameters = run_parameters(year, region, municipalities, strict, settings)
         inputs = round_inputs(data, year)

@@ -9,18 +9,21 @@ than retypes them.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from evaluation.config import load_section
 from evaluation.exceptions import ParameterError
 from evaluation.model import RoundData
 from evaluation.reference import Reference, load_reference
@@ -36,6 +39,7 @@ from evaluation.schema import (
     Column,
     Table,
 )
+from evaluation.spreadsheet import set_cell
 from evaluation.text import swedish_sort_key
 
 #: Tables a municipality answers, in the order of the workbook's sheets.
@@ -51,6 +55,39 @@ _REQUIRED_FILL = PatternFill("solid", start_color="FFD9E1F2")
 _OPTIONAL_FILL = PatternFill("solid", start_color="FFF2F2F2")
 _TITLE_FONT = Font(bold=True, size=14)
 _HEADING_FONT = Font(bold=True, size=12)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_UNLOCKED = Protection(locked=False)
+#: Columns the indicators rest on: marked as needed in the survey even where intake
+#: accepts a blank (1.4–1.7 on the counts and follow-up, 3.2 on the group's sectors).
+CORE_COLUMNS = frozenset({
+    "participants", "participants_women", "participants_men", "completed", "followed_up",
+    "group_preschool", "group_school", "group_social_services", "group_health_care",
+    "group_civil_society",
+})
+#: Width of the free-text columns (a family centre's name, a coordinator).
+TEXT_WIDTH = 40
+DEFAULT_REFERENCE_PERIOD = "verksamheten under {previous}"
+
+
+def is_core(col: Column) -> bool:
+    """Whether the survey marks the column as needed for the follow-up."""
+    return col.required or col.id in CORE_COLUMNS
+
+
+def reference_period(year: int, config: str | Path | None = None) -> str:
+    """The period the round's counts cover, as the instructions name it
+    ("verksamheten under 2027" for round 2028), from `[survey]` of the configuration."""
+    pattern = str(load_section("survey", config).get("reference_period")
+                  or DEFAULT_REFERENCE_PERIOD)
+    try:
+        return pattern.format(year=year, previous=year - 1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ParameterError(f"configuration [survey] reference_period {pattern!r}: only "
+                             "{year} and {previous} may be filled in") from exc
+
+
+def survey_contact(config: str | Path | None = None) -> str:
+    return str(load_section("survey", config).get("contact") or "").strip()
 
 
 # -- lists -------------------------------------------------------------------------
@@ -84,6 +121,7 @@ def _write_lists(ws: Worksheet, lists: dict[str, list[str]]) -> dict[str, str]:
         ws.column_dimensions[letter].width = max(len(v) for v in values) + 2
         ranges[kind] = (f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${len(values) + 1}")
     ws.sheet_state = "hidden"
+    _protect(ws)
     return ranges
 
 
@@ -128,45 +166,96 @@ def _validation(col: Column, ranges: dict[str, str]) -> DataValidation | None:
 
 
 def _write_table_sheet(ws: Worksheet, table: Table, ranges: dict[str, str],
-                       rows: Sequence[Sequence[object]], lists: dict[str, list[str]]) -> None:
+                       rows: Sequence[Sequence[object]], lists: dict[str, list[str]],
+                       fixed: str | None = None) -> None:
+    """A table's sheet: protected headers, editable input rows with Excel's checks.
+
+    `fixed` is the one municipality of a municipality's own workbook: its name stands
+    in the Kommun sheet, locked, and is the only entry of the municipality list.
+    """
     last_row = 1 + max(INPUT_ROWS, len(rows) + 100)
     for index, col in enumerate(table.columns, start=1):
         cell = ws.cell(row=1, column=index, value=col.label)
         cell.font = _HEADER_FONT
-        cell.fill = _REQUIRED_FILL if col.required else _OPTIONAL_FILL
+        cell.fill = _REQUIRED_FILL if is_core(col) else _OPTIONAL_FILL
+        cell.alignment = _WRAP
         letter = get_column_letter(index)
-        longest = max([len(col.label), *(len(v) for v in lists.get(col.kind, []))])
-        ws.column_dimensions[letter].width = min(max(longest + 3, 12), 50)
+        longest = max([*(len(w) for w in col.label.split()),
+                       min(len(col.label), 24), *(len(v) for v in lists.get(col.kind, []))])
+        width = TEXT_WIDTH if col.kind == "text" else min(max(longest + 3, 12), 50)
+        ws.column_dimensions[letter].width = width
         validation = _validation(col, ranges)
         if validation is not None:
             validation.add(f"{letter}2:{letter}{last_row}")
             ws.add_data_validation(validation)
+    ws.row_dimensions[1].height = 15 * max(
+        math.ceil(len(c.label) / max(ws.column_dimensions[get_column_letter(i)].width - 2, 1))
+        for i, c in enumerate(table.columns, start=1))
     for row_number, row in enumerate(rows, start=2):
         for index, value in enumerate(row, start=1):
             if value is not None:
-                ws.cell(row=row_number, column=index, value=value)
+                set_cell(ws.cell(row=row_number, column=index), value)
+    # The columns are unlocked as a whole (a column style, so no empty cells are
+    # written); the header cells carry their own style and stay locked.
+    for index in range(1, len(table.columns) + 1):
+        ws.column_dimensions[get_column_letter(index)].protection = _UNLOCKED
+    for row in ws.iter_rows(min_row=2, max_row=ws.max_row, max_col=len(table.columns)):
+        for cell in row:
+            cell.protection = _UNLOCKED
+    for cell in ws[1]:
+        cell.protection = Protection(locked=True)
+    if fixed is not None and table.id == "kommun":
+        where = table.column_ids.index("municipality") + 1
+        set_cell(ws.cell(row=2, column=where), fixed).protection = Protection(locked=True)
+    _protect(ws)
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    _fit_to_page(ws, tall=False)
+
+
+def _protect(ws: Worksheet) -> None:
+    """Sheet protection without a password: headers and lists cannot be typed over
+    by mistake; unlocked cells stay editable, drop-down lists keep working."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # column widths may still be changed
+    ws.protection.formatRows = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+
+
+def _fit_to_page(ws: Worksheet, *, tall: bool) -> None:
+    """Print on the page's width (and, with `tall`, on one page)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if tall else 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 # -- instructions ----------------------------------------------------------------------
 
 
 def _instructions(year: int, county: str, tables: Sequence[Table],
-                  prefill_year: int | None, municipality: str | None) -> list[list[str]]:
+                  prefill_year: int | None, municipality: str | None, period: str,
+                  contact: str) -> list[list[str]]:
     sheets = ", ".join(t.label for t in tables[:-1]) + " och " + tables[-1].label
-    who = f"{municipality} kommun" if municipality else "kommunen"
+    who = municipality or "kommunen"
+    title = f"Enkät för uppföljningsomgång {year} – {county}"
+    if municipality:
+        title = f"Enkät för uppföljningsomgång {year} – {municipality}, {county}"
     lines: list[list[str]] = [
         ["Uppföljning av strategin för föräldraskapsstöd 2024–2030"],
-        [f"Enkät för uppföljningsomgång {year} – {county}"],
+        [title],
         [],
         ["Om enkäten"],
         [f"Kommunerna i {county}, regionen och övriga parter följer vartannat år upp den "
          "gemensamma strategin för föräldraskapsstöd. Svaren visar hur arbetet med "
          "kunskapsbaserade program, familjecentraler och samverkan utvecklas."],
-        [f"Omgången gäller år {year}. Antal avser verksamheten under {year}."],
+        [f"Omgången gäller år {year}. Alla antal avser {period}."],
         [],
         ["Så fyller du i"],
-        [f"1. Fyll i flikarna {sheets}. Ändra inte flikarnas namn eller kolumnrubrikerna."],
+        [f"1. Fyll i flikarna {sheets}. Ändra inte flikarnas namn eller kolumnrubrikerna "
+         "(rubrikerna är skyddade)."],
         [f"2. Kommun: en rad för {who}."],
         ["3. Familjecentraler: en rad per familjecentral eller familjecentralsliknande "
          "verksamhet, med de verksamheter som finns på plats."],
@@ -176,20 +265,24 @@ def _instructions(year: int, county: str, tables: Sequence[Table],
          "programmets namn."],
         ["6. Lämna en cell tom om du inte vet svaret. Tom betyder ”vet ej / ej besvarat”, "
          "aldrig ”nej”: skriv Nej när svaret är nej."],
-        ["7. Antal anges som heltal (0, 1, 2 …) utan decimaler, mellanslag eller text."],
-        ["8. Kolumner med blå rubrik behövs för uppföljningen; kolumner med grå rubrik "
-         "är frivilliga."],
+        [f"7. Antal anges som heltal (0, 1, 2 …) utan decimaler, mellanslag eller text, "
+         f"för {period}."],
+        ["8. Kolumner med blå rubrik behövs för uppföljningen, fyll i dem; kolumner med "
+         "grå rubrik är frivilliga."],
         ["9. Inga personuppgifter: skriv inga namn på deltagare och inga personnummer "
          "någonstans i enkäten. Rader med något som liknar ett personnummer tas inte med."],
         ["10. Spara filen som Excel-arbetsbok (.xlsx) och skicka den till kontaktpersonen."],
     ]
     if prefill_year is not None:
-        lines.append([f"Flikarna är ifyllda med svaren från omgång {prefill_year}. Uppdatera "
-                      f"dem så att de gäller {year}: ändra, lägg till och ta bort rader."])
+        lines.append([f"Flikarna är ifyllda med svaren från omgång {prefill_year}: "
+                      "familjecentraler, program och sektorer och ja/nej-svaren. Kontrollera "
+                      f"att de gäller {year}: ändra, lägg till och ta bort rader. Alla antal "
+                      f"är tomma: fyll i dem för {period}."])
     lines += [
         [],
         ["Kontakt"],
-        ["Frågor om enkäten: ____________________ (namn, e-post och telefon fylls i av "
+        [f"Frågor om enkäten: {contact}" if contact else
+         "Frågor om enkäten: ____________________ (namn, e-post och telefon fylls i av "
          "regionen)"],
         [],
         ["Kolumner"],
@@ -197,30 +290,53 @@ def _instructions(year: int, county: str, tables: Sequence[Table],
     return lines
 
 
+#: Width of the instruction sheet's four columns (tab, column, description, needed).
+_INSTRUCTION_WIDTHS = (18, 42, 34, 16)
+
+
 def _write_instructions(ws: Worksheet, year: int, county: str, tables: Sequence[Table],
-                        prefill_year: int | None, municipality: str | None) -> None:
-    lines = _instructions(year, county, tables, prefill_year, municipality)
+                        prefill_year: int | None, municipality: str | None, period: str,
+                        contact: str) -> None:
+    """Instructions wrapped over the sheet's width and printed on one page."""
+    lines = _instructions(year, county, tables, prefill_year, municipality, period, contact)
     headings = {"Om enkäten", "Så fyller du i", "Kontakt", "Kolumner"}
+    chars = sum(_INSTRUCTION_WIDTHS) * 1.25  # characters on a line across A:D
     for row, line in enumerate(lines, start=1):
         if not line:
             continue
         cell = ws.cell(row=row, column=1, value=line[0])
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        cell.alignment = _WRAP
         if row == 1:
             cell.font = _TITLE_FONT
+            ws.row_dimensions[row].height = 20
         elif line[0] in headings:
             cell.font = _HEADING_FONT
+            ws.row_dimensions[row].height = 18
+        else:
+            ws.row_dimensions[row].height = 15 * math.ceil(len(line[0]) / chars)
     row = len(lines) + 1
-    for col_index, heading in enumerate(("Flik", "Kolumn", "Beskrivning", "Obligatorisk"), 1):
-        ws.cell(row=row, column=col_index, value=heading).font = _HEADER_FONT
+    for col_index, heading in enumerate(("Flik", "Kolumn", "Beskrivning",
+                                         "Behövs för uppföljningen"), 1):
+        cell = ws.cell(row=row, column=col_index, value=heading)
+        cell.font = _HEADER_FONT
+        cell.alignment = _WRAP
+    ws.row_dimensions[row].height = 30
     for table in tables:
         for col in table.columns:
             row += 1
             for col_index, value in enumerate(
-                (table.label, col.label, col.help, YES if col.required else NO), start=1
+                (table.label, col.label, col.help, YES if is_core(col) else NO), start=1
             ):
-                ws.cell(row=row, column=col_index, value=value)
-    for letter, width in zip("ABCD", (18, 48, 40, 14), strict=True):
+                ws.cell(row=row, column=col_index, value=value).alignment = _WRAP
+    for letter, width in zip("ABCD", _INSTRUCTION_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
+    ws.page_setup.orientation = "portrait"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    _fit_to_page(ws, tall=True)
+    _protect(ws)
 
 
 # -- prefill -------------------------------------------------------------------------
@@ -245,8 +361,11 @@ def _display(col: Column, value: object, reference: Reference,
 
 
 def prefill_rows(prefill: RoundData, table: Table, reference: Reference,
-                 municipality: str | None = None) -> list[list[object]]:
-    """Last round's accepted rows of one table, written as the survey shows them."""
+                 municipality: str | None = None, *,
+                 counts: bool = False) -> list[list[object]]:
+    """Last round's accepted rows of one table, written as the survey shows them:
+    the structure (names, sectors, yes/no answers), with every count blank unless
+    `counts` (a stale count left unchanged would pass for this round's)."""
     frame = prefill.tables.get(table.id)
     if frame is None or frame.empty:
         return []
@@ -255,7 +374,9 @@ def prefill_rows(prefill: RoundData, table: Table, reference: Reference,
     programme_names = dict(zip(reference.catalogue["id"], reference.catalogue["name"],
                                strict=True))
     rows = [
-        [_display(col, record[col.id], reference, programme_names) for col in table.columns]
+        [None if col.kind == "count" and not counts
+         else _display(col, record[col.id], reference, programme_names)
+         for col in table.columns]
         for record in frame.to_dict("records")
     ]
     # By municipality, each keeping its own order, so a municipality finds its rows together.
@@ -268,11 +389,14 @@ def prefill_rows(prefill: RoundData, table: Table, reference: Reference,
 
 def build_template(year: int, region: str = DEFAULT_REGION, prefill: RoundData | None = None,
                    *, municipality: str | None = None, include_units: bool = False,
-                   reference: Reference | None = None) -> Workbook:
+                   own: bool = False, reference: Reference | None = None,
+                   config: str | Path | None = None) -> Workbook:
     """The survey workbook in memory, for callers that fill or style it further.
 
     `municipality` (code or name) limits the prefilled rows to one municipality;
-    `include_units` adds the region's sheet of BMM/BVC units.
+    with `own` the workbook is that municipality's own: its name fixed in the Kommun
+    sheet and the only one in the municipality list. `include_units` adds the
+    region's sheet of BMM/BVC units.
     """
     if year not in ROUNDS:
         raise ParameterError(f"{year} is not a follow-up round; rounds are "
@@ -286,7 +410,11 @@ def build_template(year: int, region: str = DEFAULT_REGION, prefill: RoundData |
         if match.code is None or match.county_code != region_code:
             hint = f"; did you mean {match.closest!r}?" if match.closest else ""
             raise ParameterError(f"municipality {municipality!r} is not in {county}{hint}")
-        code, name = match.code, match.name
+        code = match.code
+        munis = reference.municipalities
+        name = str(munis.loc[munis["code"] == code, "name"].iloc[0])  # "Lekebergs kommun"
+    if own and code is None:
+        raise ParameterError("a municipality's own workbook needs its municipality")
     if prefill is not None and prefill.region != region_code:
         raise ParameterError(f"the prefilled round is for county {prefill.region!r}, "
                              f"not {region_code!r}")
@@ -296,14 +424,20 @@ def build_template(year: int, region: str = DEFAULT_REGION, prefill: RoundData |
     instructions = wb.active
     instructions.title = INSTRUCTIONS_SHEET
     _write_instructions(instructions, year, county, tables,
-                        prefill.year if prefill is not None else None, name)
+                        prefill.year if prefill is not None else None, name,
+                        reference_period(year, config), survey_contact(config))
     sheets = [wb.create_sheet(table.label) for table in tables]
     lists = _list_values(reference, region_code)
+    short = reference.municipality_name(code) if own and code else None
+    if short is not None:
+        lists["municipality"] = [short]
     ranges = _write_lists(wb.create_sheet(LISTS_SHEET), lists)
     for ws, table in zip(sheets, tables, strict=True):
         rows = prefill_rows(prefill, table, reference, code) if prefill is not None else []
-        _write_table_sheet(ws, table, ranges, rows, lists)
+        _write_table_sheet(ws, table, ranges, rows, lists, fixed=short)
     wb.active = 0
+    # sheets cannot be renamed, moved, deleted or unhidden (intake reads them by name)
+    wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.title = f"Enkät föräldraskapsstöd {year}"
     wb.properties.subject = f"Uppföljning av strategin för föräldraskapsstöd, {county}"
     wb.properties.creator = county
@@ -318,11 +452,47 @@ def write_template(path: str | Path, year: int, region: str = DEFAULT_REGION,
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ParameterError(f"the survey workbook must be an .xlsx file, got {path.name!r}")
+    if not path.parent.is_dir():
+        raise ParameterError(f"folder {str(path.parent)!r} does not exist; create it first")
     wb = build_template(year, region, prefill, municipality=municipality,
                         include_units=include_units)
-    path.parent.mkdir(parents=True, exist_ok=True)
     save_workbook(wb, path, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0))
     return path
+
+
+def municipality_file_name(code: str, name: str) -> str:
+    """`1880-Örebro.xlsx`: code first, so the files sort as the county lists them
+    and each stays recognisable when mailed back."""
+    safe = "".join(ch for ch in name if ch.isalnum() or ch in " -").strip().replace(" ", "-")
+    return f"{code}-{safe}.xlsx"
+
+
+def write_municipality_templates(folder: str | Path, year: int, region: str = DEFAULT_REGION,
+                                 prefill: RoundData | None = None, *,
+                                 reference: Reference | None = None,
+                                 config: str | Path | None = None) -> list[Path]:
+    """One workbook per municipality of the county, `folder/<code>-<name>.xlsx`, each
+    with only that municipality: its name fixed, last round's structure prefilled
+    (names, sectors, yes/no answers) and every count blank.
+
+    `folder` is created when its parent exists.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ParameterError(f"{str(folder)!r} is a file, not a folder")
+    if not folder.parent.is_dir():
+        raise ParameterError(f"folder {str(folder.parent)!r} does not exist; create it first")
+    reference = reference or load_reference()
+    municipalities = reference.county_municipalities(region)
+    stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    books = [(str(code), str(name), build_template(
+                 year, region, prefill, municipality=str(code), own=True,
+                 reference=reference, config=config))
+             for code, name in zip(municipalities["code"], municipalities["short_name"],
+                                   strict=True)]
+    folder.mkdir(exist_ok=True)
+    return [save_workbook(wb, folder / municipality_file_name(code, name), stamp)
+            for code, name, wb in books]
 
 
 # -- reproducible saving -----------------------------------------------------------------
@@ -362,5 +532,6 @@ def save_workbook(wb: Workbook, path: str | Path, timestamp: dt.datetime) -> Pat
     return path
 
 
-__all__ = ["build_template", "prefill_rows", "save_workbook",
-           "swedish_sort_key", "write_template"]
+__all__ = ["CORE_COLUMNS", "build_template", "is_core", "municipality_file_name",
+           "prefill_rows", "reference_period", "save_workbook", "swedish_sort_key",
+           "write_municipality_templates", "write_template"]

@@ -315,3 +315,32 @@ def test_overview_opened_by_hand_computes_the_round_from_its_data_folder():
     result = load_for_overview("", data_dir=NOTEBOOKS.parent / "data" / "example", year=2026)
     assert sorted(result.counties) == ["18"]  # the shipped example holds Örebro län only
     assert result.county_table["reported"].sum() == 1 and len(result.county_table) == 21
+
+
+def test_the_four_downloads_exist_for_the_round_and_each_county_and_parse(published):
+    from openpyxl import load_workbook
+    from pyjstat import pyjstat
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCAT
+
+    out, _ = published
+    for folder, levels in ((out / "2026", {"Riket", "Län", "Kommuner"}),
+                           (out / "2026" / "09", {"Län", "Kommuner"}),
+                           (out / "2026" / "10", {"Län", "Kommuner"})):
+        with (folder / "indicators.csv").open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert rows and "title" in rows[0]
+        assert set(load_workbook(folder / "indicators.xlsx").sheetnames) == levels | {"Om data"}
+        table = pyjstat.Dataset.read((folder / "indicators.json").read_text(encoding="utf-8"))
+        assert len(table.write("dataframe")) == len(rows) * 5
+        graph = Graph().parse(folder / "dcat.rdf", format="xml")
+        downloads = {str(u) for u in graph.objects(None, DCAT.downloadURL)}
+        site = "https://example.org/foraldraskapsstod/" + folder.relative_to(out).as_posix()
+        assert downloads == {f"{site}/indicators.{ext}" for ext in ("csv", "xlsx", "json")}
+        assert URIRef(f"{site}/index.html") in set(graph.objects(None, DCAT.landingPage))
+    root = Graph().parse(out / "2026" / "dcat.rdf", format="xml")
+    titles = {str(t) for t in root.objects(None, URIRef("http://purl.org/dc/terms/title"))}
+    assert "Uppföljning av föräldraskapsstöd i hela landet 2026: indikatorer" in titles
+    county_page = (out / "2026" / "09" / "index.html").read_text(encoding="utf-8")
+    for name in ("indicators.csv", "indicators.xlsx", "indicators.json", "dcat.rdf"):
+        assert f'href="{name}"' in county_page

@@ -259,3 +259,11 @@ def test_every_chart_has_a_text_alternative(published):
     assert len(parser.alts) >= 20
     assert all(len(alt) > 30 for alt in parser.alts)
     assert not any(alt == "Bild utan textbeskrivning" for alt in parser.alts)
+
+
+def test_round_page_links_the_four_downloads(published):
+    out, _, _ = published
+    page = (out / "2026" / "index.html").read_text(encoding="utf-8")
+    for name in ("indicators.csv", "indicators.xlsx", "indicators.json", "dcat.rdf"):
+        assert (out / "2026" / name).is_file(), name
+        assert f'href="{name}"' in page, name

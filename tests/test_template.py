@@ -68,7 +68,11 @@ def test_headers_are_the_swedish_labels_bold_frozen_and_wide_enough(blank, sheet
     assert all(c.font.b for c in cells)
     assert ws.freeze_panes == "A2"
     for cell in cells:
-        assert ws.column_dimensions[cell.column_letter].width >= min(len(cell.value), 47)
+        width = ws.column_dimensions[cell.column_letter].width
+        # wrapped over lines, no word broken, the header row tall enough for every line
+        assert cell.alignment.wrap_text
+        assert width >= max(len(word) for word in cell.value.split()) + 2
+        assert ws.row_dimensions[1].height >= 15 * -(-len(cell.value) // (width - 2))
     assert ws.max_row == 1  # nothing filled in
 
 
@@ -226,7 +230,7 @@ def small_round() -> RoundData:
                      ValidationReport(2024, "18"))
 
 
-def test_prefill_writes_last_rounds_answers_as_the_survey_shows_them(tmp_path):
+def test_prefill_writes_last_rounds_structure_with_every_count_blank(tmp_path):
     path = write_template(tmp_path / "enkat.xlsx", 2026, prefill=small_round())
     wb = openpyxl.load_workbook(path)
     assert [c.value for c in wb["Kommun"][2]] == [
@@ -234,9 +238,9 @@ def test_prefill_writes_last_rounds_answers_as_the_survey_shows_them(tmp_path):
     assert [c.value for c in wb["Familjecentraler"][2]] == [
         "Nora", "Familjecentralen Nora", "Ja", "Ja", "Ja", "Nej"]
     assert [c.value for c in wb["Program"][2]] == [
-        "Nora", "Komet", "Socialtjänst", 1, 9, 6, 3, 7, "Ja", None]
+        "Nora", "Komet", "Socialtjänst", None, None, None, None, None, "Ja", None]
     assert [c.value for c in wb["Program"][3]] == [
-        "Nora", "Familjeverkstan", "Civilsamhälle", 2, 14, None, None, 10, "Nej", "Nej"]
+        "Nora", "Familjeverkstan", "Civilsamhälle", None, None, None, None, None, "Nej", "Nej"]
     text = " ".join(str(r[0]) for r in wb["Instruktioner"].iter_rows(values_only=True) if r[0])
     assert "svaren från omgång 2024" in text
 
@@ -306,7 +310,7 @@ def test_template_filled_in_reads_back_as_the_answers_typed(tmp_path):
     assert result.tables["program"]["source_sheet"].tolist() == ["Program", "Program"]
 
 
-def test_prefilled_template_reads_back_identical_tables(tmp_path):
+def test_prefilled_template_reads_back_identical_tables_but_for_the_counts(tmp_path):
     from evaluation.validation import validate_round
 
     expected = small_round()
@@ -318,6 +322,173 @@ def test_prefilled_template_reads_back_identical_tables(tmp_path):
     result = validate_round(tmp_path, 2026)
 
     assert result.report.rejected == []
+    counts = ["groups", "participants", "participants_women", "participants_men", "completed"]
+    program = expected.tables["program"]
+    for column in counts:
+        program[column] = pd.array([pd.NA] * len(program), dtype="Int64")
     for table in ("kommun", "familjecentraler", "program"):
         pd.testing.assert_frame_equal(_stripped(result.tables[table]),
                                       _stripped(expected.tables[table]), check_dtype=False)
+
+
+# -- a workbook per municipality -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def own_workbooks(tmp_path_factory: pytest.TempPathFactory):
+    from evaluation.template import write_municipality_templates
+    from evaluation.validation import validate_round
+
+    previous = validate_round("data/example", 2024)
+    folder = tmp_path_factory.mktemp("send") / "enkater"
+    return previous, write_municipality_templates(folder, 2026, prefill=previous)
+
+
+def test_one_workbook_per_municipality_named_by_code_and_name(own_workbooks):
+    _, paths = own_workbooks
+    assert [p.name for p in paths] == [
+        "1814-Lekeberg.xlsx", "1860-Laxå.xlsx", "1861-Hallsberg.xlsx", "1862-Degerfors.xlsx",
+        "1863-Hällefors.xlsx", "1864-Ljusnarsberg.xlsx", "1880-Örebro.xlsx",
+        "1881-Kumla.xlsx", "1882-Askersund.xlsx", "1883-Karlskoga.xlsx", "1884-Nora.xlsx",
+        "1885-Lindesberg.xlsx"]
+
+
+def test_own_workbook_holds_only_its_municipality_with_counts_blank(own_workbooks):
+    previous, paths = own_workbooks
+    wb = openpyxl.load_workbook(next(p for p in paths if p.name == "1883-Karlskoga.xlsx"))
+    municipality_list = list_values(wb, validation_at(wb["Program"], "A2").formula1)
+    assert municipality_list == ["Karlskoga"]
+    assert wb["Kommun"]["A2"].value == "Karlskoga"
+    assert wb["Kommun"]["A2"].protection.locked
+    program = list(wb["Program"].iter_rows(min_row=2, values_only=True))
+    program = [r for r in program if any(v is not None for v in r)]
+    expected = previous.tables["program"].query("municipality == '1883'")
+    assert len(program) == len(expected) > 0
+    assert {r[0] for r in program} == {"Karlskoga"}
+    assert all(r[3:8] == (None,) * 5 for r in program)  # groups .. completed blank
+    centres = [r[1] for r in wb["Familjecentraler"].iter_rows(min_row=2, values_only=True)
+               if r[1]]
+    assert sorted(centres) == sorted(
+        previous.tables["familjecentraler"].query("municipality == '1883'")["name"])
+
+
+def test_headers_and_lists_are_protected_and_answer_cells_stay_editable(own_workbooks):
+    _, paths = own_workbooks
+    wb = openpyxl.load_workbook(paths[0])
+    for name in ("Instruktioner", "Kommun", "Familjecentraler", "Program", "Listor"):
+        assert wb[name].protection.sheet, name
+    assert wb.security.lockStructure  # sheets keep their names
+    ws = wb["Program"]
+    assert all(c.protection.locked for c in ws[1])
+    assert not ws["E2"].protection.locked
+    assert not ws.column_dimensions["E"].protection.locked  # rows not yet written too
+
+
+def test_core_counts_and_group_sectors_are_marked_as_needed(own_workbooks):
+    from evaluation.template import _REQUIRED_FILL
+
+    _, paths = own_workbooks
+    wb = openpyxl.load_workbook(paths[0])
+    needed = {c.value for ws in (wb["Kommun"], wb["Program"]) for c in ws[1]
+              if c.fill.start_color.rgb == _REQUIRED_FILL.start_color.rgb}
+    assert {"Antal föräldrar som påbörjat", "Varav kvinnor", "Varav män",
+            "Antal föräldrar som fullföljt", "Förskola ingår i gruppen",
+            "Civilsamhälle ingår i gruppen"} <= needed
+    assert "Har utvärderats" not in needed and "Samordnare" not in needed
+    rows = list(wb["Instruktioner"].iter_rows(values_only=True))
+    assert ("Program", "Antal föräldrar som påbörjat", "Heltal, 0 eller mer", "Ja") in rows
+
+
+def test_instructions_name_the_reference_period_and_print_on_one_page(own_workbooks):
+    _, paths = own_workbooks
+    ws = openpyxl.load_workbook(paths[0])["Instruktioner"]
+    text = " ".join(str(r[0]) for r in ws.iter_rows(values_only=True) if r[0])
+    assert "Alla antal avser verksamheten under 2025." in text
+    assert "Lekebergs kommun" in text
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 1)
+    long_lines = [c for c in ws["A"] if c.value and len(str(c.value)) > 100]
+    assert long_lines and all(c.alignment.wrap_text for c in long_lines)
+
+
+def test_reference_period_comes_from_the_configuration(tmp_path):
+    from evaluation.template import reference_period
+
+    config = tmp_path / "config.toml"
+    config.write_text('[survey]\nreference_period = "läsåret {previous}/{year}"\n',
+                      encoding="utf-8")
+    assert reference_period(2028, config) == "läsåret 2027/2028"
+    assert reference_period(2028) == "verksamheten under 2027"
+    config.write_text('[survey]\nreference_period = "år {år}"\n', encoding="utf-8")
+    with pytest.raises(ParameterError, match="previous"):
+        reference_period(2028, config)
+
+
+def test_missing_parent_folder_is_refused_not_created(tmp_path):
+    from evaluation.template import write_municipality_templates
+
+    with pytest.raises(ParameterError, match="does not exist"):
+        write_template(tmp_path / "no" / "such" / "t.xlsx", 2026)
+    with pytest.raises(ParameterError, match="does not exist"):
+        write_municipality_templates(tmp_path / "no" / "such", 2026)
+    assert not (tmp_path / "no").exists()
+
+
+def test_every_municipality_workbook_filled_in_reads_back_without_loss(own_workbooks,
+                                                                       tmp_path):
+    import shutil
+
+    from evaluation.validation import validate_round
+
+    previous, paths = own_workbooks
+    folder = tmp_path / "2026"
+    folder.mkdir()
+    typed: dict[str, list[tuple]] = {}
+    for number, path in enumerate(paths):
+        wb = openpyxl.load_workbook(path)
+        ws = wb["Program"]
+        rows = []
+        for row in ws.iter_rows(min_row=2):
+            if row[1].value is None:
+                continue
+            counts = (number + 1, 10 + number, 6, 4, 8)  # what the municipality types
+            for cell, value in zip(row[3:8], counts, strict=True):
+                cell.value = value
+            rows.append((row[1].value, row[2].value, *counts))
+        typed[path.name.split("-")[0]] = rows
+        wb.save(folder / path.name)
+    for name in ("vardenheter.xlsx", "befolkning_scb.csv"):
+        shutil.copy(Path("data/example/2026") / name, folder / name)
+
+    result = validate_round(tmp_path, 2026)
+
+    assert result.report.rejected == []
+    assert sorted(result.tables["kommun"]["municipality"]) == sorted(
+        p.name.split("-")[0] for p in paths)
+    for table in ("familjecentraler",):
+        back = _stripped(result.tables[table]).sort_values(["municipality", "name"])
+        before = _stripped(previous.tables[table]).sort_values(["municipality", "name"])
+        pd.testing.assert_frame_equal(back.reset_index(drop=True),
+                                      before.reset_index(drop=True), check_dtype=False)
+    kommun = _stripped(result.tables["kommun"]).set_index("municipality")
+    before = _stripped(previous.tables["kommun"]).set_index("municipality")
+    pd.testing.assert_frame_equal(kommun.loc[before.index], before, check_dtype=False)
+    program = result.tables["program"]
+    keys = ["programme", "sector"]
+    before = previous.tables["program"]
+    for code, rows in typed.items():
+        mine = program.loc[program["municipality"] == code]
+        assert len(mine) == len(rows) == (before["municipality"] == code).sum()
+        assert sorted(map(tuple, mine[keys].to_numpy().tolist())) == sorted(
+            map(tuple, before.loc[before["municipality"] == code, keys].to_numpy().tolist()))
+        got = mine[["groups", "participants", "participants_women", "participants_men",
+                    "completed"]].astype(int).to_numpy().tolist()
+        assert sorted(map(tuple, got)) == sorted(r[2:] for r in rows)
+
+
+def test_prefilled_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    data = small_round()
+    data.tables["familjecentraler"].loc[0, "name"] = "=HYPERLINK(\"http://x\")"
+    path = write_template(tmp_path / "enkat.xlsx", 2026, prefill=data)
+    cell = openpyxl.load_workbook(path)["Familjecentraler"]["B2"]
+    assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
