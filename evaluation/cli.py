@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=DEFAULT_REGION,
                    help="county code (default 18), or all for every county")
     p.add_argument("--out", type=Path, default=Path("reports"),
-                   help="folder for validation-<year>.csv (default reports)")
+                   help="output folder: the full report goes to "
+                        "OUT/.validation/<year>/validation.csv (default reports)")
     p.add_argument("--strict", action="store_true", help="fail on any rejected row")
 
     p = sub.add_parser("run", help="execute and publish a round")
@@ -72,11 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _validate(args: argparse.Namespace) -> int:
     from evaluation.validation import validate_round
-    from evaluation.validation_report import format_report, write_validation_csv
+    from evaluation.validation_report import format_report, full_report_path, write_full_report
 
     result = validate_round(args.data, args.year, region=args.region, strict=False)
     print(format_report(result.report))
-    csv_path = write_validation_csv(result.report, args.out / f"validation-{args.year}.csv")
+    csv_path = write_full_report(result.report, full_report_path(args.out, args.year))
     print(f"\nEvery finding: {csv_path}")
     if args.strict and result.report.rejected:
         print(f"error: --strict: {len(result.report.rejected)} row(s) rejected",
@@ -136,6 +137,20 @@ COMMANDS = {"validate": _validate, "run": _run, "template": _template, "example"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; everything it prints passes the personal-number mask."""
+    from evaluation.personal_numbers import MaskingStream
+
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = MaskingStream(stdout), MaskingStream(stderr)  # type: ignore
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from evaluation.personal_numbers import MaskingFormatter
+
     parser = build_parser()
     args = parser.parse_args(argv)  # usage errors exit 2 with argparse's message
     if not logging.getLogger().handlers:  # warnings (e.g. a stale lock taken over) on stderr
@@ -143,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler.setLevel(logging.WARNING)
         # errors reach the user as the command's own one-line message, never a traceback
         handler.addFilter(lambda record: record.levelno == logging.WARNING)
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.setFormatter(MaskingFormatter("%(levelname)s: %(message)s"))
         logging.getLogger().addHandler(handler)
     try:
         return COMMANDS[args.command](args)

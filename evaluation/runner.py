@@ -26,7 +26,11 @@ from evaluation.schema import DEFAULT_REGION, ROUNDS
 from evaluation.site import Link, write_round_index, write_site_index
 from evaluation.text import swedish_sort_key
 from evaluation.validation import is_national, validate_round
-from evaluation.validation_report import write_validation_csv
+from evaluation.validation_report import (
+    full_report_path,
+    write_full_report,
+    write_validation_csv,
+)
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +163,7 @@ def downloads(manifest: str = "manifest.json") -> list[Link]:
         Link("Indikatorer (CSV)", "indicators.csv", "Alla indikatorer, län och kommuner"),
         Link("Indikatorer (Excel)", "indicators.xlsx", "Samma tabell som Excel-fil"),
         Link("Valideringsrapport (CSV)", "validation.csv",
-             "Varje varning och avvisad rad med orsak"),
+             "Varningar och avvisade rader räknade per tabell, fil och orsak"),
         Link("Körningsmanifest (JSON)", manifest,
              "Indata med kontrollsummor, parametrar, versioner och tider"),
     ]
@@ -240,6 +244,8 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
                  count.table, count.rows_in, count.accepted, count.accepted_with_warning,
                  count.rejected)
     timings["read_validate_compute"] = round(time.perf_counter() - started, 3)
+    full = write_full_report(result.validation, full_report_path(out, year))
+    log.info("full validation report (not published): %s", full.relative_to(out).as_posix())
     known = result.municipalities["code"].tolist()
     codes = list(municipalities) if municipalities else known
     unknown = [c for c in codes if c not in known]
