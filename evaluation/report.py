@@ -29,7 +29,7 @@ GROUP_SECTORS = {
 }
 #: CSS classes of the shared stylesheet (templates/style.css.j2).
 STATUS_CLASS = {"uppnått": "uppnatt", "på väg": "pa-vag", "ej på väg": "ej-pa-vag",
-                "baslinje": "baslinje"}
+                "ingen säker förändring": "ingen-saker", "baslinje": "baslinje"}
 
 
 class Html(str):

@@ -25,9 +25,12 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: CSS class that colours it. English ids are accepted as well.
 STATUS_TEXT = {"uppnått": "uppnått", "på väg": "på väg", "ej på väg": "ej på väg",
                "baslinje": "baslinje", "met": "uppnått", "on_track": "på väg",
-               "off_track": "ej på väg", "baseline": "baslinje"}
+               "off_track": "ej på väg", "baseline": "baslinje",
+               "ingen säker förändring": "ingen säker förändring",
+               "no_sure_change": "ingen säker förändring"}
 STATUS_CLASS = {"uppnått": "status-uppnatt", "på väg": "status-pa-vag",
-                "ej på väg": "status-ej-pa-vag", "baslinje": "status-baslinje"}
+                "ej på väg": "status-ej-pa-vag", "baslinje": "status-baslinje",
+                "ingen säker förändring": "status-ingen-saker"}
 #: Columns of a status row, each with the other names it may come under.
 STATUS_COLUMNS = {"indicator": ("indicator", "id"), "title": ("title",),
                   "value": ("value", "value_text"), "target": ("target", "target_text"),

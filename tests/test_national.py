@@ -216,13 +216,15 @@ def test_validate_all_accepts_municipalities_of_several_counties(tmp_path, capsy
     data = write_two_counties(tmp_path / "data")
     assert main(["validate", "--data", str(data), "--round", "2026", "--region", "all",
                  "--out", str(tmp_path / "out")]) == 0
-    findings = pd.read_csv(tmp_path / "out" / ".validation" / "2026" / "validation.csv", encoding="utf-8-sig")
+    findings = pd.read_csv(tmp_path / "out" / ".validation" / "2026" / "validation.csv",
+                           encoding="utf-8-sig")
     assert "outside_county" not in set(findings["reason"])
     assert set(findings.loc[findings["severity"] == "rejected", "value"]) == {"-2", "00 Riket"}
     # The same round checked for Blekinge alone: Gotland lies outside it.
     assert main(["validate", "--data", str(data), "--round", "2026", "--region", "10",
                  "--out", str(tmp_path / "one")]) == 0
-    one = pd.read_csv(tmp_path / "one" / ".validation" / "2026" / "validation.csv", encoding="utf-8-sig")
+    one = pd.read_csv(tmp_path / "one" / ".validation" / "2026" / "validation.csv",
+                      encoding="utf-8-sig")
     assert "outside_county" in set(one["reason"])
 
 

@@ -10,6 +10,7 @@ from test_indicators import base_round, make_reference
 
 from evaluation.config import Settings
 from evaluation.exceptions import ParameterError
+from evaluation.indicators import REGISTRY
 from evaluation.status import (
     ACHIEVED,
     BASELINE,
@@ -24,7 +25,6 @@ from evaluation.status import (
     reaches,
     trends,
 )
-from evaluation.indicators import REGISTRY
 
 
 def row(year, indicator, numerator, denominator, area="18", level="county", per=1.0,
