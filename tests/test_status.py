@@ -371,3 +371,19 @@ def test_2_2_is_judged_on_the_number_of_centres_not_on_the_children():
                   centres(2026, 1, 250, area="1881"))
     assert status_of(county, 2026, "2.2") == NOT_ON_TRACK
     assert county_projection(county, 2026, "2.2")["change"] == 0
+
+
+def test_a_county_is_judged_on_its_own_municipalities_and_the_country_on_all():
+    # Örebro län (18) and Blekinge (10) in one table: Blekinge's 1081 gaining a group
+    # moves the country's fixed change, never Örebro läns.
+    rows = [row(2024, "3.1", 1, 2), row(2026, "3.1", 1, 2),
+            row(2024, "3.1", 1, 3, area="00"), row(2026, "3.1", 2, 3, area="00")]
+    for year, answers in ((2024, {"1880": 1, "1881": 0, "1081": 0}),
+                          (2026, {"1880": 1, "1881": 0, "1081": 1})):
+        rows += [row(year, "3.1", yes, 1, area=code, level="municipality")
+                 for code, yes in answers.items()]
+    out = projections(tidy(*rows))
+    county = out.loc[(out["level"] == "county")].set_index("area_code")
+    assert county.loc["18", ["fixed_areas", "change"]].tolist() == [2, 0]
+    assert county.loc["00", "fixed_areas"] == 3
+    assert county.loc["00", "change"] == pytest.approx(1 / 3)
