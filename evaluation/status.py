@@ -71,7 +71,7 @@ PROJECTION_COLUMNS: list[str] = [
 ]
 TREND_COLUMNS: list[str] = [
     "round", "level", "area_code", "indicator", "rounds", "slope", "p_value", "projection",
-    "projection_low", "projection_high",
+    "projection_low", "projection_high", "fixed_areas",
 ]
 _KEY = ["level", "area_code", "indicator"]
 _EPSILON = 1e-9
@@ -227,16 +227,22 @@ def _usable(records: Sequence[Mapping[str, object]]) -> list[Mapping[str, object
 
 def trends(history: pd.DataFrame | Sequence[pd.DataFrame], level: float = 0.95,
            target_year: int = TARGET_YEAR) -> pd.DataFrame:
-    """GLM trend per indicator and area for each round with three or more values so far."""
+    """GLM trend per indicator and area for each round with three or more values so far.
+
+    A county's census share, mean per municipality or 2.2 count is fitted over its
+    fixed population: the municipalities with a value in every round of the fit.
+    The trend describes; statuses follow `assess`.
+    """
     table = _as_table(history)
+    municipal = _municipal(table)
     records = []
     for key, group in table.groupby(_KEY, sort=False):
         ind = REGISTRY[key[2]]
         usable = _usable(_records(group.sort_values("round")))
         for i in range(3, len(usable) + 1):
-            part = usable[:i]
-            current = int(part[-1]["round"])
-            if current > target_year:
+            part, areas = _panel(ind, usable[:i], municipal)
+            current = int(usable[i - 1]["round"])
+            if current > target_year or not part:
                 continue
             try:
                 trend = _fit_records(ind, part, level, target_year)
@@ -246,7 +252,7 @@ def trends(history: pd.DataFrame | Sequence[pd.DataFrame], level: float = 0.95,
                 "round": current, "level": key[0], "area_code": key[1], "indicator": key[2],
                 "rounds": i, "slope": trend.slope, "p_value": trend.p_value,
                 "projection": trend.projection, "projection_low": trend.projection_low,
-                "projection_high": trend.projection_high,
+                "projection_high": trend.projection_high, "fixed_areas": areas,
             })
     frame = pd.DataFrame(records, columns=TREND_COLUMNS)
     return frame.sort_values(["round", "indicator", "level", "area_code"],
@@ -322,6 +328,28 @@ def judged_change(ind: Indicator, now: Mapping[str, object], before: Mapping[str
             return None
         return Judged(float(int(now["numerator"]) - int(before["numerator"])), None)
     return Judged(float(now["value"]) - float(before["value"]), None)
+
+
+def _panel(ind: Indicator, part: Sequence[Mapping[str, object]],
+           municipal: Municipal) -> tuple[list[Mapping[str, object]], int | None]:
+    """A county's rounds summed over the municipalities known in all of them (an
+    empty list when there are none); other areas' rounds as they are."""
+    first = part[0]
+    keys = [(ind.id, int(r["round"])) for r in part]
+    if not (first["level"] == COUNTY and fixed_population(ind)
+            and any(k in municipal for k in keys)):
+        return list(part), None
+    area = str(first["area_code"])
+    rounds = [municipal.get(k, {}) for k in keys]
+    codes = sorted(c for c in set.intersection(*(set(r) for r in rounds))
+                   if _belongs(c, area) and all(_usable([r[c]]) for r in rounds))
+    if not codes:
+        return [], 0
+    summed = []
+    for record, rows in zip(part, rounds, strict=True):
+        x, n = _sums([rows[c] for c in codes])
+        summed.append({"round": record["round"], "numerator": x, "denominator": n})
+    return summed, len(codes)
 
 
 # ---------------------------------------------------------------------------- status

@@ -387,3 +387,17 @@ def test_a_county_is_judged_on_its_own_municipalities_and_the_country_on_all():
     assert county.loc["18", ["fixed_areas", "change"]].tolist() == [2, 0]
     assert county.loc["00", "fixed_areas"] == 3
     assert county.loc["00", "change"] == pytest.approx(1 / 3)
+
+
+def test_a_census_trend_is_fitted_over_the_municipalities_of_every_round():
+    # 3.3 over three rounds: 11 municipalities answer each time (3, 5, 7 with a plan);
+    # Ljusnarsberg joins in 2028 without one. The trend is that of 3/11, 5/11, 7/11.
+    answered = {2024: EARLIER, 2026: EARLIER, 2028: ÖREBRO}
+    yes = {2024: set(EARLIER[:3]), 2026: set(EARLIER[:5]), 2028: set(EARLIER[:7])}
+    table = tidy(*(r for y in YEARS for r in census("3.3", y, yes[y], answered[y])))
+    county = trends(table).query("level == 'county'").iloc[0]
+    assert county["fixed_areas"] == 11
+    panel = tidy(*(row(y, "3.3", x, 11) for y, x in zip(YEARS, (3, 5, 7), strict=True)))
+    expected = trends(panel).iloc[0]
+    assert county["slope"] == pytest.approx(expected["slope"])
+    assert county["projection"] == pytest.approx(expected["projection"])
