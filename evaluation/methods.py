@@ -183,7 +183,8 @@ och dess exakta intervall, övriga indikatorer med skillnaden mellan värdena.
   andel stannar inom 0–100 %. Samma regel gäller i varje omgång, så en status byter inte
   riktning för att en tredje omgång kommer till och en annan modell tar över. Trenden
   över tre omgångar eller fler (logistisk regression för andelar, Poissonregression för
-  antal per 1 000 barn) beskriver utvecklingen men avgör inte statusen.
+  antal per 1 000 barn) beskriver utvecklingen men avgör inte statusen; för andelar av
+  kommuner räknas den bland de kommuner som svarat i varje omgång.
 - **Samma kommuner båda omgångarna:** för andelar av kommuner (totalräkningar), för
   medelvärdet per kommun (1.2) och för antalet familjecentraler (2.2) räknas länets
   förändring bara bland de kommuner som har ett värde i båda omgångarna. En kommun som
