@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
 
+from evaluation.personal_numbers import mask, masked_value
 from evaluation.text import normalize
 
 
@@ -94,46 +94,12 @@ def parse_count(value: object) -> int | None:
 
 # --- personal identity numbers -------------------------------------------------
 
-_PNR = re.compile(r"(?<![\d])((?:19|20)?\d{6})\s?([-+]?)\s?(\d{4})(?![\d])")
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(digits):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-def _valid_birth_date(yymmdd: str, century: str) -> bool:
-    year = int(century + yymmdd[:2]) if century else 2000 + int(yymmdd[:2])
-    month, day = int(yymmdd[2:4]), int(yymmdd[4:6])
-    if day > 60:  # samordningsnummer: day + 60
-        day -= 60
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
 
 def find_personnummer(value: object) -> str | None:
-    """The masked form of anything in the cell that looks like a personnummer.
-
-    "Looks like" means ten or twelve digits, optionally split before the last four,
-    whose date part is a real date (or a samordningsnummer) and whose last digit is a
-    valid Luhn check digit; the mask keeps only the shape, never a digit.
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    text = cell_text(value)
-    for match in _PNR.finditer(text):
-        head, sep, tail = match.groups()
-        century, yymmdd = (head[:2], head[2:]) if len(head) == 8 else ("", head)
-        if _valid_birth_date(yymmdd, century) and _luhn_ok(yymmdd + tail):
-            return mask_personnummer(match.group(0))
-    return None
+    """The cell's text with every personal identity number masked, when it holds one
+    (the rules are those of `evaluation.personal_numbers`), else None."""
+    return masked_value(value)
 
 
 def mask_personnummer(text: str) -> str:
-    return re.sub(r"\d", "X", text)
+    return mask(text)

@@ -80,6 +80,8 @@ STATUS_STYLE: dict[str, StatusStyle] = {
     "uppnått": StatusStyle(PALETTE["bluish_green"], "o", "✔", "Uppnått"),
     "på väg": StatusStyle(PALETTE["blue"], "^", "↗", "På väg"),
     "ej på väg": StatusStyle(PALETTE["vermillion"], "v", "✘", "Ej på väg"),
+    "ingen säker förändring": StatusStyle(PALETTE["reddish_purple"], "P", "≈",
+                                          "Ingen säker förändring"),
     "baslinje": StatusStyle(PALETTE["grey"], "s", "■", "Baslinje"),
     "": StatusStyle(PALETTE["grey"], "D", "–", "Ingen bedömning"),
 }

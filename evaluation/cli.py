@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=DEFAULT_REGION,
                    help="county code (default 18), or all for every county")
     p.add_argument("--out", type=Path, default=Path("reports"),
-                   help="folder for validation-<year>.csv, created if missing "
+                   help="output folder: the full report goes to "
+                        "OUT/.validation/<year>/validation.csv, created if missing "
                         "(default reports)")
     p.add_argument("--feedback", type=Path, default=None, metavar="DIR",
                    help="write a Swedish feedback workbook per municipality with problems, "
@@ -91,7 +92,7 @@ def _validate(args: argparse.Namespace) -> int:
     from evaluation.collection import collection_status, format_status, write_status
     from evaluation.feedback import write_feedback
     from evaluation.validation import validate_round_with_origins
-    from evaluation.validation_report import format_report, write_validation_csv
+    from evaluation.validation_report import format_report, full_report_path, write_full_report
 
     check_region(args.region)
     if args.feedback is not None:
@@ -100,7 +101,7 @@ def _validate(args: argparse.Namespace) -> int:
     result, origins = validate_round_with_origins(args.data, args.year, region=args.region,
                                                   strict=False)
     print(format_report(result.report))
-    csv_path = write_validation_csv(result.report, args.out / f"validation-{args.year}.csv")
+    csv_path = write_full_report(result.report, full_report_path(args.out, args.year))
     print(f"\nEvery finding: {csv_path}")
     status = collection_status(result, origins, args.data / str(args.year))
     from evaluation.validation import is_national
@@ -192,6 +193,20 @@ COMMANDS = {"validate": _validate, "run": _run, "template": _template, "example"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; everything it prints passes the personal-number mask."""
+    from evaluation.personal_numbers import MaskingStream
+
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = MaskingStream(stdout), MaskingStream(stderr)  # type: ignore
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from evaluation.personal_numbers import MaskingFormatter
+
     parser = build_parser()
     args = parser.parse_args(argv)  # usage errors exit 2 with argparse's message
     if not logging.getLogger().handlers:  # warnings (e.g. a stale lock taken over) on stderr
@@ -199,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler.setLevel(logging.WARNING)
         # errors reach the user as the command's own one-line message, never a traceback
         handler.addFilter(lambda record: record.levelno == logging.WARNING)
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.setFormatter(MaskingFormatter("%(levelname)s: %(message)s"))
         logging.getLogger().addHandler(handler)
     try:
         return COMMANDS[args.command](args)

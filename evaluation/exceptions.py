@@ -6,9 +6,15 @@ recorded as rejections in the validation report instead.
 
 from __future__ import annotations
 
+from evaluation.personal_numbers import mask
+
 
 class EvaluationError(Exception):
-    """Base class: every error the toolkit raises on purpose."""
+    """Base class: every error the toolkit raises on purpose. Its text never shows a
+    personal identity number (a file or folder name may hold one): those are masked."""
+
+    def __str__(self) -> str:
+        return mask(super().__str__())
 
 
 class InputError(EvaluationError):

@@ -57,6 +57,9 @@ class Indicator:
     #: that small values are withheld (DESIGN §5).
     parent_counts: tuple[ParentCount, ...] = ()
     blanks: str = ""
+    #: What a status is judged on: the value, or the numerator alone (2.2: the number
+    #: of centres, so that a change in the number of children alone moves nothing).
+    judged_on: Literal["value", "numerator"] = "value"
 
     @property
     def goal_area_name(self) -> str:
@@ -184,7 +187,7 @@ _INDICATORS: tuple[Indicator, ...] = (
         numerator="Familjecentraler och familjecentralsliknande verksamheter",
         denominator="Barn 0–5 år i kommunerna som besvarat enkäten",
         sources=("familjecentraler", "befolkning"), target="rising", method="census",
-        census=False, compute=compute.family_centres_per_1000,
+        census=False, compute=compute.family_centres_per_1000, judged_on="numerator",
         blanks="En enhet räknas bara när de verksamheter som krävs är besvarade med ja.",
     ),
     Indicator(

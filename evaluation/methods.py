@@ -52,11 +52,21 @@ def _target_text(ind: Indicator) -> str:
 def _status_text(ind: Indicator) -> str:
     if ind.target == "monitored":
         return "Ingen status (indikatorn följs utan mål)."
+    if ind.judged_on == "numerator":
+        basis = (" Bedöms på antalet enheter (täljaren) bland kommuner som svarat båda "
+                 "omgångarna, inte på förändringar i antalet barn.")
+    elif ind.census or ind.method == "mean":
+        basis = " Förändringen räknas bland kommuner som svarat båda omgångarna."
+    else:
+        basis = ""
+    sure = (" Bara när förändringens konfidensintervall utesluter ingen förändring; "
+            "annars ingen säker förändring." if ind.parent_counts else "")
     if ind.target == "rising":
-        return ("På väg när värdet ökat sedan förra omgången (två omgångar) eller när "
-                "trendens lutning är positiv (tre omgångar eller fler), annars ej på väg. "
-                "Aldrig uppnått.")
-    return f"Uppnått vid {_target_text(ind)}, annars enligt Status mot målet."
+        return ("På väg när förändringen sedan förra omgången är positiv, annars ej på väg."
+                f"{sure} Aldrig uppnått.{basis}")
+    return (f"Uppnått vid {_target_text(ind)}. Annars på väg när förändringen sedan förra "
+            f"omgången, förlängd som en rät linje, når målet {TARGET_YEAR}.{sure}{basis} "
+            "Se Status mot målet.")
 
 
 def _sources(ind: Indicator) -> str:
@@ -167,20 +177,38 @@ och dess exakta intervall, övriga indikatorer med skillnaden mellan värdena.
 ### Status mot målet
 
 - **Uppnått:** värdet når målet (100 %).
-- **Baslinje:** första omgången med ett värde; det finns ännu ingen riktning att bedöma.
-- **Två omgångar:** förändringen mellan dem förlängs som en rät linje till {TARGET_YEAR};
-  på väg om linjen når målet, annars ej på väg.
-- **Tre omgångar eller fler:** en trend anpassas till alla omgångar hittills (logistisk
-  regression, binomial GLM, för andelar; Poissonregression med befolkningen som offset
-  för antal per 1 000 barn och för medelvärdet per kommun); på väg om trendens
-  skattade värde år {TARGET_YEAR} når målet. Går modellen inte att anpassa används
-  regeln för två omgångar på de två senaste.
+- **Baslinje:** första omgången med ett värde, eller ingen kommun har svarat i båda
+  omgångarna som jämförs; det finns ännu ingen riktning att bedöma.
+- **En regel från andra omgången:** förändringen mellan de två senaste omgångarna med
+  ett värde räknas om till förändring per år och förlängs som en rät linje från
+  omgångens värde till {TARGET_YEAR}; på väg om linjen når målet, annars ej på väg. En
+  andel stannar inom 0–100 %. Samma regel gäller i varje omgång, så en status byter inte
+  riktning för att en tredje omgång kommer till och en annan modell tar över. Trenden
+  över tre omgångar eller fler (logistisk regression för andelar, Poissonregression för
+  antal per 1 000 barn) beskriver utvecklingen men avgör inte statusen; för andelar av
+  kommuner räknas den bland de kommuner som svarat i varje omgång.
+- **Samma kommuner båda omgångarna:** för andelar av kommuner (totalräkningar), för
+  medelvärdet per kommun (1.2) och för antalet familjecentraler (2.2) räknas länets
+  förändring bara bland de kommuner som har ett värde i båda omgångarna. En kommun som
+  svarar för första gången, eller inte svarar alls, ändrar alltså inte riktningen. Vi
+  har valt kommunerna som svarat båda omgångarna, inte alla länets kommuner, eftersom
+  en kommun som inte svarat har ett okänt värde: att räkna den som nej skulle göra
+  svarsfrekvensen till en del av varje indikator. Det är samma jämförelse som visar
+  vilka kommuner som tillkommit och fallit bort.
+- **Andelar och antal av föräldrar** (1.4; 1.5 och 1.6 följs utan mål): på väg eller
+  ej på väg bara när förändringens konfidensintervall (Newcombes intervall för en
+  andel, kvotens exakta intervall för antal per 1 000 barn) utesluter ingen förändring.
+  Annars är statusen
+  **ingen säker förändring** (≈): skillnaden mellan omgångarna kan bero på slumpen.
+- **Familjecentraler per 1 000 barn (2.2)** bedöms på antalet familjecentraler och
+  familjecentralsliknande verksamheter, inte på kvoten: fler barn med samma antal
+  enheter är ingen försämring av utbyggnaden, och färre barn ingen förbättring.
 - En andel räknas som att nå 100 % när det framskrivna antalet avrundat blir alla, det
   vill säga andelen är minst (n − ½)/n där n är nämnaren i den senaste omgången.
-- **Stigande mål:** på väg när värdet ökat (två omgångar) eller trendens lutning är
-  positiv (tre eller fler), annars ej på väg; aldrig uppnått.
+- **Stigande mål:** på väg när förändringen som bedöms är positiv, annars ej på väg;
+  aldrig uppnått.
 - **Följs utan mål:** ingen status.
-- Omgången {TARGET_YEAR} och senare: ett mål som inte är nått är ej på väg.
+- Omgången {TARGET_YEAR} och senare: ett mål i procent som inte är nått är ej på väg.
 
 ### Jämförelse med länet
 

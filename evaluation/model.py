@@ -16,6 +16,8 @@ from typing import Literal
 
 import pandas as pd
 
+from evaluation.personal_numbers import mask
+
 Severity = Literal["rejected", "warning", "info"]
 SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
 
@@ -36,6 +38,15 @@ class Finding:
     suggestion: str = ""
     #: Stable code of the rule that fired; `evaluation.reasons` gives its Swedish label.
     reason: str = ""
+
+    def __post_init__(self) -> None:
+        # A file, sheet, header or value may hold a personal identity number: a
+        # finding never carries one, whoever made it.
+        for name in ("table", "file", "sheet", "column", "value", "message", "expected",
+                     "suggestion"):
+            text = getattr(self, name)
+            if isinstance(text, str) and text:
+                object.__setattr__(self, name, mask(text))
 
     def location(self) -> str:
         parts = [self.file]

@@ -168,8 +168,10 @@ def compute_country(rounds: Iterable[RoundData], reference: Reference, settings:
     country = published.loc[published["level"] == COUNTY]
     if threshold > 0:
         country = withhold_country(country, county_rows)
-    country = assign_status(country, level)
     municipal = published.loc[published["level"] == MUNICIPALITY]
+    # judged with every municipality: the fixed population of the census shares
+    judged = assign_status(pd.concat([country, municipal]), level)
+    country = judged.loc[judged["level"] == COUNTY]
     change = changes(pd.concat([country, municipal]), level)
     change = change.loc[change["level"] == COUNTY].reset_index(drop=True)
     current = ordered[-1]

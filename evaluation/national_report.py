@@ -324,17 +324,14 @@ def quality_by_county(result: NationalResult) -> Html:
 
 def unassigned_findings(result: NationalResult) -> Html:
     """Findings that belong to no county: shown here, since no county report has them."""
-    from evaluation.reasons import SEVERITY_LABELS, reason_label
+    from evaluation.report import findings_per_file
 
     findings = [f for f in result.unassigned if f.severity != "info"]
     if not findings:
         return paragraph("Alla varningar och avvisade rader hör till ett län och visas i "
                          "länets rapport.")
-    rows = [[SEVERITY_LABELS[f.severity], reason_label(f.reason), f.file,
-             f.sheet or fmt.MISSING, fmt.number(f.row) if f.row is not None else fmt.MISSING,
-             f.value or fmt.MISSING] for f in findings]
-    return table("Varningar och avvisade rader som inte hör till något län",
-                 ["Utfall", "Orsak", "Fil", "Blad", "Rad", "Värde"], rows)
+    return findings_per_file(findings, "Varningar och avvisade rader som inte hör till "
+                                       "något län")
 
 
 def row_counts(result: NationalResult) -> Html:

@@ -41,7 +41,11 @@ from evaluation.runner import (
 from evaluation.site import Link, write_national_index
 from evaluation.site_pages import national_frame, write_site_pages
 from evaluation.text import swedish_sort_key
-from evaluation.validation_report import write_validation_csv
+from evaluation.validation_report import (
+    full_report_path,
+    write_full_report,
+    write_validation_csv,
+)
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +144,8 @@ def build_national(data: str | Path, year: int, out: Path, jobs: int | None,
                  count.rejected)
     log.info("counties with data: %s", ", ".join(sorted(result.counties)) or "none")
     timings["read_validate_compute"] = round(time.perf_counter() - started, 3)
+    full = write_full_report(result.validation, full_report_path(out, year))
+    log.info("full validation report (not published): %s", full.relative_to(out).as_posix())
     codes = _profile_codes(result, municipalities)
 
     stage = staging(out, year)

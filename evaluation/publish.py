@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.exceptions import LockedError, ParameterError
+from evaluation.personal_numbers import mask_data
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +256,7 @@ def write_manifest(path: Path, inputs: list[Path], parameters: dict[str, Any],
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
+    manifest = mask_data(manifest)  # a file name may hold a personal identity number
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path

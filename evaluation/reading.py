@@ -21,6 +21,7 @@ import openpyxl
 
 from evaluation.cells import is_blank
 from evaluation.exceptions import InputError
+from evaluation.personal_numbers import mask
 from evaluation.schema import BEFOLKNING, ROUNDS, TABLES, Table, table_for_name
 from evaluation.text import normalize
 
@@ -87,9 +88,9 @@ def read_round(data_dir: str | Path, year: int) -> RawRound:
         if path.suffix.lower() == ".csv":
             table = table_for_name(path.stem)
             if table is None:
-                notes.append((path.name, "", _unknown_name_message(path.stem, "file")))
+                notes.append((mask(path.name), "", _unknown_name_message(path.stem, "file")))
                 continue
-            tables.append(_read_grid(table, path.name, "", _csv_rows(path)))
+            tables.append(_read_grid(table, mask(path.name), "", _csv_rows(path)))
         else:
             tables.extend(_read_workbook(path, notes))
     return RawRound(year=year, folder=folder, files=files, tables=tables, notes=notes)
@@ -97,7 +98,7 @@ def read_round(data_dir: str | Path, year: int) -> RawRound:
 
 def _unknown_name_message(name: str, what: str) -> str:
     names = ", ".join(t.label for t in TABLES.values())
-    return f"{what} {name!r} names no table and was not read (tables: {names})"
+    return f"{what} {mask(name)!r} names no table and was not read (tables: {names})"
 
 
 # --- CSV -------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
     try:
         text = decode(path.read_bytes())
     except OSError as exc:
-        raise InputError(f"{path.name}: cannot be read: {exc.strerror or exc}") from exc
+        raise InputError(f"{mask(path.name)}: cannot be read: {exc.strerror or exc}") from exc
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     start = 1
     for cells in reader:
@@ -144,7 +145,7 @@ def _read_workbook(path: Path, notes: list[tuple[str, str, str]]) -> list[RawTab
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise InputError(f"{path.name}: cannot be read as an Excel workbook ({exc})") from exc
+        raise InputError(f"{mask(path.name)}: cannot be read as an Excel workbook ({exc})") from exc
     try:
         data_sheets = [ws for ws in wb.worksheets if normalize(ws.title) not in IGNORED_SHEETS]
         file_table = table_for_name(path.stem)
@@ -154,10 +155,11 @@ def _read_workbook(path: Path, notes: list[tuple[str, str, str]]) -> list[RawTab
             if table is None and file_table is not None and len(data_sheets) == 1:
                 table = file_table  # e.g. program_nora.xlsx with a single sheet "Blad1"
             if table is None:
-                notes.append((path.name, ws.title, _unknown_name_message(ws.title, "sheet")))
+                notes.append((mask(path.name), mask(ws.title),
+                              _unknown_name_message(ws.title, "sheet")))
                 continue
             rows = ((i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1))
-            tables.append(_read_grid(table, path.name, ws.title, rows))
+            tables.append(_read_grid(table, mask(path.name), mask(ws.title), rows))
         return tables
     finally:
         wb.close()
@@ -256,7 +258,7 @@ def _read_grid(table: Table, file: str, sheet: str,
 
     raw = RawTable(table=table, file=file, sheet=sheet, header_row=header_row)
     header_line = next(cells for n, cells in buffered if n == header_row)
-    raw.ignored_columns = [str(c) for i, c in enumerate(header_line)
+    raw.ignored_columns = [mask(str(c)) for i, c in enumerate(header_line)
                            if not is_blank(c) and i not in columns
                            and not (scb and i in scb[1])]
     if scb is not None:

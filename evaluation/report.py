@@ -29,7 +29,7 @@ GROUP_SECTORS = {
 }
 #: CSS classes of the shared stylesheet (templates/style.css.j2).
 STATUS_CLASS = {"uppnått": "uppnatt", "på väg": "pa-vag", "ej på väg": "ej-pa-vag",
-                "baslinje": "baslinje"}
+                "ingen säker förändring": "ingen-saker", "baslinje": "baslinje"}
 
 
 class Html(str):
@@ -301,15 +301,23 @@ def findings_by_reason(result: RoundResult) -> Html:
                  rows, numeric=(2,))
 
 
-def findings_list(result: RoundResult) -> Html:
-    findings = [f for f in result.validation.findings if f.severity != "info"]
-    if not findings:
+def findings_per_file(findings: Iterable[object], caption: str) -> Html:
+    """Findings counted per file and reason: no row, column or cell value is
+    published (the full report with values stays with the evaluator)."""
+    from evaluation.validation_report import count_by_reason
+
+    counts = count_by_reason([f for f in findings if f.severity != "info"])  # type: ignore
+    if counts.empty:
         return Html("")
-    rows = [[SEVERITY_LABELS[f.severity], reason_label(f.reason), f.file, f.sheet or fmt.MISSING,
-             fmt.number(f.row) if f.row is not None else fmt.MISSING, f.column or fmt.MISSING,
-             f.value or fmt.MISSING] for f in findings]
-    return table("Alla varningar och avvisade rader", ["Utfall", "Orsak", "Fil", "Blad", "Rad",
-                                                        "Kolumn", "Värde"], rows)
+    rows = [[r["file"] or fmt.MISSING, r["severity_label"], r["reason_label"],
+             fmt.number(r["rows"])] for r in counts.to_dict("records")]
+    return table(caption, ["Fil", "Utfall", "Orsak", "Antal rader"], rows, numeric=(3,))
+
+
+def findings_list(result: RoundResult) -> Html:
+    """Warnings and rejections per file and reason, without values."""
+    return findings_per_file(result.validation.findings,
+                             "Varningar och avvisade rader per fil och orsak")
 
 
 # ---------------------------------------------------------------- municipality profile

@@ -9,6 +9,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from evaluation.personal_numbers import MaskingFormatter
+
 LOG_DIR = ".logs"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -25,7 +27,7 @@ def run_log(out: Path, year: int) -> Iterator[Path]:
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     path = folder / f"{year}-{stamp}-{os.getpid()}.log"
     handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(MaskingFormatter(FORMAT))  # no personal identity number
     handler.setLevel(logging.INFO)
     logger = logging.getLogger("evaluation")
     previous = logger.level

@@ -31,7 +31,11 @@ from evaluation.site import Link, write_round_index
 from evaluation.site_pages import round_frame, write_site_pages
 from evaluation.text import swedish_sort_key
 from evaluation.validation import is_national, validate_round
-from evaluation.validation_report import write_validation_csv
+from evaluation.validation_report import (
+    full_report_path,
+    write_full_report,
+    write_validation_csv,
+)
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +164,7 @@ def downloads(manifest: str = "manifest.json") -> list[Link]:
     return [
         *(Link(*link) for link in download_links()),
         Link("Valideringsrapport (CSV)", "validation.csv",
-             "Varje varning och avvisad rad med orsak"),
+             "Varningar och avvisade rader räknade per tabell, fil och orsak"),
         Link("Körningsmanifest (JSON)", manifest,
              "Indata med kontrollsummor, parametrar, versioner och tider"),
     ]
@@ -244,6 +248,8 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
                  count.table, count.rows_in, count.accepted, count.accepted_with_warning,
                  count.rejected)
     timings["read_validate_compute"] = round(time.perf_counter() - started, 3)
+    full = write_full_report(result.validation, full_report_path(out, year))
+    log.info("full validation report (not published): %s", full.relative_to(out).as_posix())
     known = result.municipalities["code"].tolist()
     codes = list(municipalities) if municipalities else known
     unknown = [c for c in codes if c not in known]

@@ -25,9 +25,10 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Status of an indicator against its target: the Swedish text shown, and the
 #: CSS class that colours it. English ids are accepted as well.
 STATUS_TEXT = {"uppnått": "uppnått", "på väg": "på väg", "ej på väg": "ej på väg",
-               "baslinje": "baslinje", "ingen säker förändring": "ingen säker förändring",
-               "met": "uppnått", "on_track": "på väg",
-               "off_track": "ej på väg", "baseline": "baslinje"}
+               "baslinje": "baslinje", "met": "uppnått", "on_track": "på väg",
+               "off_track": "ej på väg", "baseline": "baslinje",
+               "ingen säker förändring": "ingen säker förändring",
+               "no_sure_change": "ingen säker förändring"}
 STATUS_CLASS = {"uppnått": "status-uppnatt", "på väg": "status-pa-vag",
                 "ej på väg": "status-ej-pa-vag", "baslinje": "status-baslinje",
                 "ingen säker förändring": "status-ingen-saker"}

@@ -25,7 +25,8 @@ from evaluation.cells import (
 from evaluation.contracts import check_tables
 from evaluation.exceptions import InputError, StrictModeError
 from evaluation.model import SOURCE_COLUMNS, Finding, RoundData, TableCount, ValidationReport
-from evaluation.reading import RawRow, RawTable, read_round
+from evaluation.personal_numbers import contains, mask, was_masked
+from evaluation.reading import RawRound, RawRow, RawTable, read_round
 from evaluation.reference import Reference, load_reference
 from evaluation.schema import (
     DEFAULT_REGION,
@@ -293,7 +294,10 @@ class _Validator:
         table = source.table
         cells = [(c, raw.values.get(c.id)) for c in table.columns if c.id in raw.values]
         extra = raw.values.get("__extra__", [])
-        for col, value in [*cells, *((None, v) for v in extra)]:
+        # every value of the row, SCB's age columns included (they are no table column)
+        others = [(None, v) for k, v in raw.values.items()
+                  if k != "__extra__" and k not in table.column_ids]
+        for col, value in [*cells, *others, *((None, v) for v in extra)]:
             masked = find_personnummer(value)
             if masked:
                 row.note(
@@ -514,6 +518,21 @@ def _frame(table: Table, rows: list[_Row]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _masked_names(raw: RawRound) -> list[Finding]:
+    """A note for each file, sheet and header whose name held a personal identity
+    number (shown masked, the number is never stored)."""
+    message = ("name looks like it holds a personal identity number (personnummer): shown "
+               "masked; rename it")
+    names = [(mask(p.name), "", "") for p in raw.files if contains(p.name)]
+    names += [(t.file, t.sheet, "") for t in raw.tables if was_masked(t.sheet)]
+    names += [(t.file, t.sheet, c) for t in raw.tables for c in t.ignored_columns
+              if was_masked(c)]
+    names += [(f, s, "") for f, s, _ in raw.notes if was_masked(s) and not was_masked(f)]
+    return [Finding("info", "", file, sheet, None, column, "", message,
+                    "no personal data in file, sheet or column names", reason="personnummer")
+            for file, sheet, column in dict.fromkeys(names)]
+
+
 def validate_round(
     data_dir: str | Path,
     year: int,
@@ -542,12 +561,15 @@ def validate_round_with_origins(
     if is_national(region):
         region = ALL_REGIONS
     raw = read_round(data_dir, year)
-    report = ValidationReport(year=year, region=region, files=[p.name for p in raw.files])
+    report = ValidationReport(year=year, region=region,
+                              files=[mask(p.name) for p in raw.files])
     origins = Origins()
     for file, sheet, message in raw.notes:
         report.findings.append(
             Finding("info", "", file, sheet, None, "", "", message, reason="unknown_sheet")
         )
+
+    report.findings.extend(_masked_names(raw))
 
     present = {t.table.id for t in raw.tables}
     missing = [TABLES[t] for t in REQUIRED_TABLES if t not in present]

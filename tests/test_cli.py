@@ -17,7 +17,7 @@ def test_validate_clean_round_exits_0_and_writes_validation_csv(tmp_path, capsys
     out = capsys.readouterr().out
     assert code == 0
     assert "rows in = accepted + rejected: yes" in out
-    assert (tmp_path / "out" / "validation-2024.csv").exists()
+    assert (tmp_path / "out" / ".validation" / "2024" / "validation.csv").exists()
 
 
 def test_validate_lists_every_rejection_and_strict_exits_1(tmp_path, capsys):
@@ -29,7 +29,8 @@ def test_validate_lists_every_rejection_and_strict_exits_1(tmp_path, capsys):
     assert ("REJECTED program.csv, row 4, column 'Antal föräldrar som påbörjat': negative count "
             "(value '-2'); expected a whole number, 0 or more") in out
     assert main([*args, "--strict"]) == 1
-    csv_text = (tmp_path / "o" / "validation-2024.csv").read_text(encoding="utf-8-sig")
+    full = tmp_path / "o" / ".validation" / "2024" / "validation.csv"
+    csv_text = full.read_text(encoding="utf-8-sig")
     assert "negative count" in csv_text
 
 

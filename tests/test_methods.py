@@ -36,11 +36,30 @@ def test_indicator_section_states_method_target_and_status_rule():
 
 
 def test_blank_rule_and_status_rule_are_written_out():
-    text = methods_markdown()
+    text = " ".join(methods_markdown().split())
     assert "Ett tomt svar betyder att uppgiften saknas, aldrig nej" in text
     assert "nämnaren" in text.lower()
-    assert "rät linje till 2030" in text
+    assert "förlängs som en rät linje från omgångens värde till 2030" in text
     assert "(n − ½)/n" in text
+
+
+def test_status_rules_name_the_fixed_population_the_sure_change_and_the_centres():
+    text = " ".join(methods_markdown().split())
+    assert "bara bland de kommuner som har ett värde i båda omgångarna" in text
+    assert "**ingen säker förändring** (≈)" in text
+    assert "bedöms på antalet familjecentraler" in text
+    assert "En andel stannar inom 0–100 %" in text
+    assert "avgör inte statusen" in text
+    assert "annars ingen säker förändring" in indicator_section(REGISTRY["1.4"])
+    assert "inte på förändringar i antalet barn" in indicator_section(REGISTRY["2.2"])
+
+
+def test_docs_methods_page_is_generated_from_the_current_code():
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "metoder.md"
+    assert docs.read_text(encoding="utf-8") == methods_markdown(), (
+        "docs/metoder.md is out of date: regenerate it with evaluation.methods.write_methods")
 
 
 def test_settings_shape_the_text():

@@ -202,23 +202,29 @@ def test_findings_are_reported_with_their_county_and_the_rest_nationally(publish
     everything = (out / "2026" / "validation.csv").read_text(encoding="utf-8-sig")
     assert "program_blekinge.csv" in blekinge and "program_blekinge.csv" not in gotland
     assert "00 Riket" not in blekinge and "00 Riket" not in gotland
-    assert "00 Riket" in everything and "program_blekinge.csv" in everything
+    assert "program_blekinge.csv" in everything
+    # The rejected value itself is only in the full report, outside the published round.
+    assert "00 Riket" not in everything
+    full = (out / ".validation" / "2026" / "validation.csv").read_text(encoding="utf-8-sig")
+    assert "00 Riket" in full
     overview = (out / "2026" / "nationell.html").read_text(encoding="utf-8")
     assert "Varningar och avvisade rader som inte hör till något län" in overview
-    assert "00 Riket" in overview
+    assert "00 Riket" not in overview
 
 
 def test_validate_all_accepts_municipalities_of_several_counties(tmp_path, capsys):
     data = write_two_counties(tmp_path / "data")
     assert main(["validate", "--data", str(data), "--round", "2026", "--region", "all",
                  "--out", str(tmp_path / "out")]) == 0
-    findings = pd.read_csv(tmp_path / "out" / "validation-2026.csv", encoding="utf-8-sig")
+    findings = pd.read_csv(tmp_path / "out" / ".validation" / "2026" / "validation.csv",
+                           encoding="utf-8-sig")
     assert "outside_county" not in set(findings["reason"])
     assert set(findings.loc[findings["severity"] == "rejected", "value"]) == {"-2", "00 Riket"}
     # The same round checked for Blekinge alone: Gotland lies outside it.
     assert main(["validate", "--data", str(data), "--round", "2026", "--region", "10",
                  "--out", str(tmp_path / "one")]) == 0
-    one = pd.read_csv(tmp_path / "one" / "validation-2026.csv", encoding="utf-8-sig")
+    one = pd.read_csv(tmp_path / "one" / ".validation" / "2026" / "validation.csv",
+                      encoding="utf-8-sig")
     assert "outside_county" in set(one["reason"])
 
 

@@ -360,3 +360,38 @@ def test_every_finding_has_a_swedish_reason_label(tmp_path):
     assert reasons == ["unknown_municipality", "negative_count", "completed_above_participants",
                        "unclassified_programme", "not_offered"]
     assert all(r in REASONS for r in reasons)
+
+
+def test_personnummer_in_an_scb_export_cell_rejects_the_row_instead_of_counting(tmp_path):
+    # 811218-9876 has a valid check digit; written bare it is ten digits, a "count".
+    data = write_round(tmp_path, skip=("befolkning",))
+    lines = ["region;0-5 år;6-12 år;13-17 år",
+             "1884 Nora;600;8112189876;500",
+             "1880 Örebro;11046;12000;10091"]
+    (tmp_path / "2024" / "befolkning.csv").write_text("\n".join(lines), encoding="utf-8")
+    result = validate_round(data, 2024)
+    f = only(result, "rejected", "befolkning")
+    assert f.reason == "personnummer" and f.value == "XXXXXXXXXX"
+    pop = result.tables["befolkning"].set_index("municipality")
+    assert pop.index.tolist() == ["1880"]
+    assert "8112189876" not in result.report.findings_frame().to_csv()
+
+
+def test_personnummer_in_file_sheet_and_header_names_is_masked_and_noted(tmp_path):
+    data = write_round(tmp_path, skip=("program",))
+    folder = tmp_path / "2024"
+    write_csv(folder / "program_19850101-1234.csv", [*PROGRAM_HEADER, "Kontakt 850101–1234"],
+              [[*PROGRAM_ROWS[0], ""]])
+    write_xlsx(folder / "bilaga.xlsx", {"Anteckningar 811218 9876": [["x"]]})
+    result = validate_round(data, 2024)
+    text = result.report.findings_frame().to_csv()
+    for digits in ("850101", "1234", "811218", "9876"):
+        assert digits not in text
+    assert "program_XXXXXXXX-XXXX.csv" in result.report.files
+    notes = [f for f in result.report.findings if f.reason == "personnummer"]
+    assert {(f.file, f.sheet, f.column) for f in notes} == {
+        ("program_XXXXXXXX-XXXX.csv", "", ""),
+        ("program_XXXXXXXX-XXXX.csv", "", "Kontakt XXXXXX–XXXX"),
+        ("bilaga.xlsx", "Anteckningar XXXXXX XXXX", ""),
+    }
+    assert result.tables["program"]["source_file"].tolist() == ["program_XXXXXXXX-XXXX.csv"]
