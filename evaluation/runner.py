@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaluation.arguments import resolve_municipalities
-from evaluation.config import PROJECT_ROOT, Settings, load_settings
+from evaluation.config import Settings, load_settings
 from evaluation.downloads import download_links, write_indicator_files
 from evaluation.exceptions import InputError, ParameterError, ReportError
 from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
