@@ -103,7 +103,7 @@ def _page(body: str) -> str:
             f'data-mime-type="text/html">{body}</div></div></main></body></html>')
 
 
-def _devtools():
+def _browser_check():
     spec = importlib.util.spec_from_file_location("browser_check",
                                                   REPO / "scripts" / "browser_check.py")
     module = importlib.util.module_from_spec(spec)
@@ -113,18 +113,15 @@ def _devtools():
 
 
 def _measure(page: Path, width: int, script: str):
-    bc = _devtools()
-    with bc.chromium(CHROMIUM) as devtools:
-        target = devtools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = devtools.send("Target.attachToTarget",
-                                {"targetId": target, "flatten": True})["sessionId"]
-        devtools.send("Page.enable", session=session)
-        devtools.send("Emulation.setDeviceMetricsOverride",
-                      {"width": width, "height": 900, "deviceScaleFactor": 1,
-                       "mobile": False}, session=session)
-        devtools.send("Page.navigate", {"url": page.as_uri()}, session=session)
-        devtools.wait_for("Page.loadEventFired", session, 30)
-        return devtools.evaluate(session, script)
+    pytest.importorskip("playwright")
+    playwright, browser = _browser_check().launch(CHROMIUM)
+    try:
+        tab = browser.new_page(viewport={"width": width, "height": 900})
+        tab.goto(page.as_uri())
+        return tab.evaluate(script)
+    finally:
+        browser.close()
+        playwright.stop()
 
 
 _FITS = """(() => {
