@@ -12,7 +12,9 @@ from evaluation.exceptions import ParameterError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
-DEFAULT_CONFIG = DATA_DIR / "config.toml"
+#: The evaluators' settings: the source tree's, or the copy a wheel carries.
+DEFAULT_CONFIG = (DATA_DIR / "config.toml" if (DATA_DIR / "config.toml").is_file()
+                  else Path(__file__).resolve().parent / "config.toml")
 EVIDENCE_CLASSES = ("A", "B", "C", "D")
 #: Tables of config.toml that describe the published site, kept in `Settings.extra`.
 SITE_SECTIONS = ("publisher", "accessibility")
