@@ -380,6 +380,17 @@ class _Worker:
         self.spare: _Kernel | None = None
         self.kept: _Kernel | None = None
         self.kernel_names: dict[tuple[str, int], str] = {}
+        self.printer: Any = None
+
+    def print_later(self, html: Path, pdf: Path) -> None:
+        """Print a report's PDF in a thread of this worker while its next report runs
+        in the kernel (which leaves the worker mostly waiting); `close` waits for it.
+        A failure leaves `<pdf>.error` for the run to find (`pdf_failures`)."""
+        if self.printer is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.printer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+        self.printer.submit(_print_pdf, html, pdf)
 
     @property
     def reuse(self) -> bool:
@@ -528,6 +539,8 @@ class _Worker:
             self.spare = None
 
     def close(self) -> None:
+        if self.printer is not None:
+            self.printer.shutdown(wait=True)  # every PDF is written before the worker ends
         for kernel in (self.kept, self.spare):
             if kernel is not None:
                 with contextlib.suppress(Exception):
@@ -712,13 +725,35 @@ def _run_job(job: NotebookJob) -> JobResult:
             return result(False, None, "export: " + short_error(type(exc).__name__, str(exc)))
         timings["export"] = round(time.perf_counter() - t0, 3)
         if job.pdf is not None:
-            from evaluation.pdf import write_pdf
-
-            t0 = time.perf_counter()
-            try:
-                write_pdf(job.html, job.pdf)
-            except Exception as exc:
-                timings["pdf"] = round(time.perf_counter() - t0, 3)
-                return result(False, None, "pdf: " + short_error(type(exc).__name__, str(exc)))
-            timings["pdf"] = round(time.perf_counter() - t0, 3)
+            worker.print_later(job.html, job.pdf)
     return result(True)
+
+
+def _print_pdf(html: Path, pdf: Path) -> None:
+    error = pdf_error_file(pdf)
+    try:
+        from evaluation.pdf import write_pdf
+
+        write_pdf(html, pdf)
+    except Exception as exc:
+        error.parent.mkdir(parents=True, exist_ok=True)
+        error.write_text(short_error(type(exc).__name__, str(exc)), encoding="utf-8")
+
+
+def pdf_error_file(pdf: Path) -> Path:
+    return Path(pdf).with_name(Path(pdf).name + ".error")
+
+
+def pdf_failures(jobs: Sequence[NotebookJob]) -> dict[str, str]:
+    """Reports whose PDF was not written, by job name, with the reason (after
+    `execute_notebooks` returned: its workers wait for their PDFs before they end)."""
+    failed = {}
+    for job in jobs:
+        if job.pdf is None or job.html is None or not Path(job.html).is_file():
+            continue
+        error = pdf_error_file(job.pdf)
+        if error.is_file():
+            failed[job.name] = "pdf: " + error.read_text(encoding="utf-8")
+        elif not Path(job.pdf).is_file():
+            failed[job.name] = "pdf: not written"
+    return failed

@@ -7,14 +7,19 @@ import logging
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from evaluation.arguments import resolve_municipalities
 from evaluation.config import Settings, load_settings
 from evaluation.downloads import download_links, write_indicator_files
 from evaluation.exceptions import InputError, ParameterError, ReportError
-from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
+from evaluation.execute import (
+    NotebookJob,
+    choose_reports_per_kernel,
+    execute_notebooks,
+    pdf_failures,
+)
 from evaluation.fingerprint import fingerprint, published_fingerprint
 from evaluation.methods_page import write_methods_page
 from evaluation.model import RoundData
@@ -115,12 +120,15 @@ def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, yea
         job_list, workers=jobs, progress=progress, cwd=stage,
         reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
     timings["reports"] = round(time.perf_counter() - step, 3)
-    for part in ("execute", "export", "pdf"):  # summed over reports, across workers
+    for part in ("execute", "export"):  # summed over reports, across workers
         timings[f"reports_{part}_sum"] = round(
             sum(o.timings.get(part, 0.0) for o in outcomes), 3)
     timings["kernel_start_retries"] = sum(o.kernel_retries for o in outcomes)
     for path in private:
         path.unlink()
+    pdfs = pdf_failures(job_list)  # PDFs are printed beside the next report's run
+    outcomes = [replace(o, ok=False, error=pdfs[o.job.name]) if o.ok and o.job.name in pdfs
+                else o for o in outcomes]
     failed = [o for o in outcomes if not o.ok]
     if failed:
         for o in failed:

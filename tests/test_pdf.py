@@ -40,3 +40,19 @@ def test_pdf_is_tagged_titled_and_holds_the_headline(tmp_path):
     for sentence in SENTENCES:
         assert sentence in text
     assert str(tmp_path) not in pdf.read_bytes().decode("latin-1")  # no path of the machine
+
+
+def test_a_pdf_that_failed_or_was_not_written_fails_its_report(tmp_path):
+    from evaluation.execute import NotebookJob, pdf_error_file, pdf_failures
+
+    def job(name):
+        html = tmp_path / f"{name}.html"
+        html.write_text("<html></html>", encoding="utf-8")
+        return NotebookJob(name, tmp_path / "x.ipynb", tmp_path / f"{name}.ipynb", {},
+                           html=html, pdf=tmp_path / f"{name}.pdf")
+
+    ok, broken, missing = job("ok"), job("broken"), job("missing")
+    ok.pdf.write_bytes(b"%PDF-1.7")
+    pdf_error_file(broken.pdf).write_text("OSError: no pango", encoding="utf-8")
+    assert pdf_failures([ok, broken, missing]) == {"broken": "pdf: OSError: no pango",
+                                                    "missing": "pdf: not written"}
