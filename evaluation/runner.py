@@ -16,7 +16,15 @@ from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_n
 from evaluation.fingerprint import fingerprint, published_fingerprint
 from evaluation.model import RoundData
 from evaluation.parameters import check_names
-from evaluation.publish import RunLock, keep_failed, publish, staging, write_manifest
+from evaluation.publish import (
+    RunLock,
+    check_output_folder,
+    check_replaceable,
+    keep_failed,
+    publish,
+    staging,
+    write_manifest,
+)
 from evaluation.reading import round_files, round_folder
 from evaluation.reference import Reference, load_reference
 from evaluation.report import status_rows
@@ -208,6 +216,8 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
     """
     started = time.perf_counter()
     out = Path(out)
+    check_output_folder(out, data)  # the input is never touched, whatever --out says
+    check_replaceable(out / str(year))
     settings = settings or load_settings()
     with RunLock(out), run_log(out, year) as log_path:
         parameters = run_parameters(year, region, municipalities, strict, settings)
@@ -254,7 +264,7 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
                         progress, timings, private=[stage / RESULT_FILE])
         timings["total"] = round(time.perf_counter() - started, 3)
         write_manifest(stage / "manifest.json", inputs,
-                       {**parameters, "rounds": result.years}, timings, print_)
+                       {**parameters, "rounds": result.years}, timings, print_, data=data)
         write_county_pages(result, stage, codes)
         target = publish(stage, out, year)
     except BaseException:
