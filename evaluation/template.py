@@ -144,7 +144,9 @@ def _write_table_sheet(ws: Worksheet, table: Table, ranges: dict[str, str],
     for row_number, row in enumerate(rows, start=2):
         for index, value in enumerate(row, start=1):
             if value is not None:
-                ws.cell(row=row_number, column=index, value=value)
+                cell = ws.cell(row=row_number, column=index, value=value)
+                if cell.data_type == "f":  # input text is never written as a formula
+                    cell.data_type = "s"
     ws.freeze_panes = "A2"
 
 
