@@ -27,6 +27,10 @@ YES = frozenset({"ja", "j", "x", "1", "yes", "y", "sant", "true", "finns"})
 NO = frozenset({"nej", "n", "0", "no", "falskt", "false", "finns ej", "saknas"})
 BLANK_MARKERS = frozenset({"", "-", "–", "—", ".", "..", "nan", "none", "null"})
 
+#: No count of parents, groups or children can exceed Sweden's population (10.55 million
+#: at the end of 2023, SCB), rounded up: a larger figure is a typing error, not a count.
+MAX_COUNT = 10_600_000
+_SCIENTIFIC = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)[eE][+-]?\d+$")
 _THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f\u2009'](?=\d{3}(?:\D|$))")
 
 
@@ -59,7 +63,7 @@ def parse_yesno(value: object) -> bool | None:
         return True
     if key in NO:
         return False
-    raise CellError("not a yes/no answer", "Ja or Nej (also J/N, X, 1/0; blank if unknown)",
+    raise CellError("inte ett ja/nej-svar", "Ja eller Nej (också J/N, X, 1/0; tomt om okänt)",
                     "yesno_unreadable")
 
 
@@ -68,17 +72,22 @@ def parse_number(value: object) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise CellError("not a number", "a number", "not_a_number")
+        raise CellError("inte ett tal", "ett tal", "not_a_number")
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip().replace("\u2212", "-")
     text = _THOUSANDS.sub("", text)
+    if _SCIENTIFIC.search(text):
+        raise CellError("tal i grundpotensform (som 1e3) godtas inte som antal",
+                        "talet utskrivet med siffror, som 1000", "scientific_notation")
+    if "_" in text:  # Python reads "1_000", Excel does not
+        raise CellError("inte ett tal", "ett heltal, 0 eller mer", "not_a_number")
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
     try:
         return float(text)
     except ValueError:
-        raise CellError("not a number", "a whole number, 0 or more", "not_a_number") from None
+        raise CellError("inte ett tal", "ett heltal, 0 eller mer", "not_a_number") from None
 
 
 def parse_count(value: object) -> int | None:
@@ -86,9 +95,14 @@ def parse_count(value: object) -> int | None:
     if number is None:
         return None
     if not math.isfinite(number) or not number.is_integer():
-        raise CellError("not a whole number", "a whole number, 0 or more", "not_whole")
+        raise CellError("inte ett heltal", "ett heltal, 0 eller mer", "not_whole")
     if number < 0:
-        raise CellError("negative count", "a whole number, 0 or more", "negative_count")
+        raise CellError("negativt antal", "ett heltal, 0 eller mer", "negative_count")
+    if number > MAX_COUNT:
+        raise CellError(f"orimligt stort antal: fler än Sveriges befolkning ({MAX_COUNT:,})"
+                        .replace(",", "\u00a0"),
+                        f"ett heltal från 0 till {MAX_COUNT:,}".replace(",", "\u00a0"),
+                        "implausible_count")
     return int(number)
 
 

@@ -1,18 +1,26 @@
 """Command line: `python -m evaluation validate|run|template|example`.
 
-Exit codes: 0 success, 1 invalid input or a failed report, 2 usage error.
+Exit codes: 0 success, 1 invalid input, a failed report or an output that cannot be
+written, 2 usage error; 128 + the signal's number when stopped by SIGINT, SIGTERM or
+SIGHUP. No traceback ever reaches the terminal: every error is one Swedish line, and
+an unexpected one's traceback goes to the run log (or a log file in the temp folder).
 The options mirror the library functions' arguments.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
+import os
+import signal
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from evaluation.exceptions import EvaluationError, LockedError, ParameterError
+from evaluation.exceptions import EvaluationError, LockedError, ParameterError, Stopped
 from evaluation.schema import DEFAULT_REGION, ROUNDS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -89,20 +97,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _validate(args: argparse.Namespace) -> int:
     from evaluation.arguments import check_parent, check_region, check_round_folder
+    from evaluation.publish import check_output_folder
     from evaluation.collection import collection_status, format_status, write_status
     from evaluation.feedback import write_feedback
     from evaluation.validation import validate_round_with_origins
     from evaluation.validation_report import format_report, full_report_path, write_full_report
 
     check_region(args.region)
+    check_output_folder(args.out, args.data)
     if args.feedback is not None:
         check_parent(args.feedback, "--feedback")
     check_round_folder(args.data, args.year)
     result, origins = validate_round_with_origins(args.data, args.year, region=args.region,
                                                   strict=False)
-    print(format_report(result.report))
+    print(_printable(format_report(result.report)))
     csv_path = write_full_report(result.report, full_report_path(args.out, args.year))
-    print(f"\nEvery finding: {csv_path}")
+    print(f"\nAlla fynd: {csv_path}")
     status = collection_status(result, origins, args.data / str(args.year))
     from evaluation.validation import is_national
 
@@ -153,12 +163,14 @@ def _run(args: argparse.Namespace) -> int:
 
 def _template(args: argparse.Namespace) -> int:
     from evaluation.arguments import check_parent, check_region, previous_round
+    from evaluation.publish import check_output_file
     from evaluation.template import write_municipality_templates, write_template
     from evaluation.validation import is_national, validate_round
 
     if is_national(args.region):
         raise ParameterError("--region all: a survey workbook is made for one county")
     check_region(args.region)
+    check_output_file(args.out, args.prefill)
     if args.per_municipality:
         check_parent(args.out, "--out")
     else:
@@ -192,6 +204,37 @@ def _example(args: argparse.Namespace) -> int:
 COMMANDS = {"validate": _validate, "run": _run, "template": _template, "example": _example}
 
 
+def _printable(text: str) -> str:
+    """Text the terminal can show, whatever bytes a file name held."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _error(text: str) -> None:
+    print(_printable(f"fel: {text}"), file=sys.stderr)
+
+
+def _log_traceback(exc: BaseException) -> Path | None:
+    """The traceback of an unexpected error, kept in a log file rather than shown."""
+    logging.getLogger("evaluation").error("oväntat fel", exc_info=exc)
+    try:
+        path = Path(tempfile.gettempdir()) / (
+            f"evaluation-{dt.datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.log")
+        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        return path
+    except OSError:
+        return None
+
+
+def _os_error(exc: OSError) -> str:
+    name = exc.filename if exc.filename is not None else ""
+    what = exc.strerror or type(exc).__name__
+    return f"{name}: {what}" if name else what
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; everything it prints passes the personal-number mask."""
     from evaluation.personal_numbers import MaskingStream
@@ -216,18 +259,43 @@ def _main(argv: Sequence[str] | None) -> int:
         handler.addFilter(lambda record: record.levelno == logging.WARNING)
         handler.setFormatter(MaskingFormatter("%(levelname)s: %(message)s"))
         logging.getLogger().addHandler(handler)
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # a scheduler's stop, as Ctrl-C
+        try:
+            previous[signum] = signal.signal(signum, _stop)
+        except (ValueError, OSError):  # not the main thread
+            pass
     try:
+        if getattr(args, "region", None) is not None:
+            from evaluation.validation import normalize_region
+
+            args.region = normalize_region(args.region)
         return COMMANDS[args.command](args)
     except ParameterError as exc:
         parser.print_usage(sys.stderr)
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_USAGE
     except LockedError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_INVALID
     except EvaluationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_INVALID
+    except Stopped as exc:
+        print(f"avbruten ({exc.name}): inget publicerades", file=sys.stderr)
+        return 128 + exc.signum
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        print("avbruten: inget publicerades", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except OSError as exc:
+        _log_traceback(exc)
+        _error(f"kan inte läsa eller skriva {_os_error(exc)}")
+        return EXIT_INVALID
+    except Exception as exc:  # a fault of the toolkit itself: one line, traceback in a log
+        log = _log_traceback(exc)
+        _error(f"oväntat fel ({type(exc).__name__}: {str(exc)[:200]})"
+               + (f"; detaljer i {log}" if log else ""))
+        return EXIT_INVALID
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

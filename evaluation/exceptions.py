@@ -42,3 +42,15 @@ class ReportError(EvaluationError):
 
 class LockedError(EvaluationError):
     """Another run holds the lock on the output folder."""
+
+
+class Stopped(KeyboardInterrupt):
+    """The run was told to stop (SIGTERM from a scheduler, SIGHUP from a closed
+    terminal): it cleans up exactly as after Ctrl-C, which it extends."""
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        self.signum = int(signum)
+        self.name = signal.Signals(signum).name
+        super().__init__(f"stopped by {self.name}")

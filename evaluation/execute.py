@@ -42,6 +42,7 @@ import queue
 import random
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -333,10 +334,45 @@ def execute_notebooks(
                                        short_error(type(exc).__name__, str(exc)))
                 results[job.name] = result
                 bar.update(1)
-        except BaseException:  # Ctrl-C: start nothing new; workers take their kernels down
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException as exc:  # Ctrl-C, SIGTERM, SIGHUP: start nothing new
+            _stop_workers(pool, forward=not _is_terminal_interrupt(exc))
             raise
     return [results[job.name] for job in jobs]
+
+
+#: How long stopped workers get to take their kernels down before they are ended.
+STOP_GRACE_SECONDS = 20.0
+
+
+def _is_terminal_interrupt(exc: BaseException) -> bool:
+    """Ctrl-C reaches every worker from the terminal; SIGTERM and SIGHUP (`Stopped`)
+    reach only this process, which passes them on."""
+    from evaluation.exceptions import Stopped
+
+    return isinstance(exc, KeyboardInterrupt) and not isinstance(exc, Stopped)
+
+
+def _stop_workers(pool: ProcessPoolExecutor, forward: bool) -> None:
+    """End every worker, each taking its kernels down first: workers are told to
+    stop as Ctrl-C would tell them (when the signal did not reach them already),
+    given `STOP_GRACE_SECONDS`, then terminated (their SIGTERM handler cleans up too)
+    and, as a last resort, killed."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    if forward:
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                os.kill(process.pid, signal.SIGINT)
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+            process.join(5.0)
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
 
 
 # --------------------------------------------------------------------------
@@ -552,6 +588,16 @@ class _Worker:
 _WORKER: _Worker | None = None
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _ignore_stops() -> None:
+    """Once a worker stops, a second signal must not cut its kernels' shutdown short."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+
+
 def _init_worker(settings: _WorkerSettings, unclaimed: Any) -> None:
     global _WORKER
     for name in _SKIPPED_IMPORTS:
@@ -561,21 +607,29 @@ def _init_worker(settings: _WorkerSettings, unclaimed: Any) -> None:
 
     _WORKER = _Worker(settings, unclaimed)
     Finalize(_WORKER, _WORKER.close, exitpriority=10)
-    if settings.prestart:
-        # The first kernel boots while this worker loads papermill and nbconvert.
-        _WORKER.start_spare(settings.kernel_name or "python3")
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # stop as on Ctrl-C: kernels go down
+        signal.signal(signum, _interrupt)
+    try:
+        if settings.prestart:
+            # The first kernel boots while this worker loads papermill and nbconvert.
+            _WORKER.start_spare(settings.kernel_name or "python3")
 
-    import papermill.engines
+        import papermill.engines
 
-    logging.getLogger("papermill").setLevel(logging.WARNING)
-    papermill.engines.papermill_engines.register(ENGINE_NAME, _engine_class())
-    if settings.export:
-        from evaluation.export import warm_up
+        logging.getLogger("papermill").setLevel(logging.WARNING)
+        papermill.engines.papermill_engines.register(ENGINE_NAME, _engine_class())
+        if settings.export:
+            from evaluation.export import warm_up
 
-        warm_up()
-        from evaluation.pdf import warm_up as warm_up_pdf
+            warm_up()
+            from evaluation.pdf import warm_up as warm_up_pdf
 
-        warm_up_pdf()  # while the first kernel boots
+            warm_up_pdf()  # while the first kernel boots
+    except KeyboardInterrupt:  # stopped while starting: take the spare kernel down, quietly
+        _ignore_stops()
+        with contextlib.suppress(Exception):
+            _WORKER.close()
+        os._exit(130)
 
 
 def _engine_class() -> type:
@@ -711,6 +765,13 @@ def _run_job(job: NotebookJob) -> JobResult:
         timings["execute"] = round(time.perf_counter() - t0, 3)
         cell = _failed_cell(job.output, None) if job.output.exists() else None
         return result(False, cell, short_error(type(exc).__name__, str(exc)))
+    except BaseException:  # stopped: the kernel of this report goes down with it
+        _ignore_stops()
+        for kernel in held:
+            with contextlib.suppress(Exception):
+                worker.discard(kernel)
+        worker.close()
+        raise
     timings["execute"] = round(time.perf_counter() - t0, 3)
     worker.release(held[0])
 

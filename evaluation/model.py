@@ -48,24 +48,30 @@ class Finding:
             if isinstance(text, str) and text:
                 object.__setattr__(self, name, mask(text))
 
+    @property
+    def closest(self) -> str:
+        """The closest known name or label, when the value is a near miss."""
+        return self.suggestion
+
     def location(self) -> str:
+        """Where the finding is, as Excel shows it: file, sheet, row, column."""
         parts = [self.file]
         if self.sheet:
-            parts.append(f"sheet {self.sheet!r}")
+            parts.append(f"blad {self.sheet!r}")
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"rad {self.row}")
         if self.column:
-            parts.append(f"column {self.column!r}")
+            parts.append(f"kolumn {self.column!r}")
         return ", ".join(parts)
 
     def __str__(self) -> str:
         text = f"{self.location()}: {self.message}"
         if self.value:
-            text += f" (value {self.value!r})"
+            text += f" (värde {self.value!r})"
         if self.expected:
-            text += f"; expected {self.expected}"
+            text += f"; förväntat: {self.expected}"
         if self.suggestion:
-            text += f"; did you mean {self.suggestion!r}?"
+            text += f"; menade du {self.suggestion!r}?"
         return text
 
 

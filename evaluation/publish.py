@@ -139,8 +139,58 @@ def _sync_dir(path: Path) -> None:
             os.close(fd)
 
 
+MANIFEST_NAME = "manifest.json"
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_output_folder(out: str | Path, data: str | Path | None = None) -> None:
+    """Refuse an output folder that could harm the input or the machine, before anything
+    is written: `out` may not be `/` or a home folder, nor be, contain or lie inside
+    the data folder or one of its round folders. Raises `ParameterError`."""
+    out_path = Path(os.path.abspath(Path(out).expanduser()))
+    real_out = out_path.resolve()
+    homes = {Path.home().resolve(), Path("/root"), Path("/home")}
+    if real_out == Path(real_out.anchor) or real_out in homes or real_out.parent == Path("/home"):
+        raise ParameterError(f"--out {out}: utdatamappen får inte vara roten eller en "
+                             "hemkatalog; ange en egen mapp, till exempel reports")
+    if data is None:
+        return
+    real_data = Path(os.path.abspath(Path(data).expanduser())).resolve()
+    if _is_within(real_out, real_data) or _is_within(real_data, real_out):
+        where = ("är datamappen" if real_out == real_data else
+                 "ligger i datamappen" if _is_within(real_out, real_data) else
+                 "innehåller datamappen")
+        raise ParameterError(f"--out {out}: utdatamappen {where} {data}; indata ändras "
+                             "aldrig, så ange en mapp utanför --data, till exempel reports")
+
+
+def check_output_file(path: str | Path, data: str | Path | None) -> None:
+    """Refuse to write a file inside the data folder (it would be read as input)."""
+    if data is None:
+        return
+    real = Path(os.path.abspath(Path(path).expanduser())).resolve()
+    real_data = Path(os.path.abspath(Path(data).expanduser())).resolve()
+    if _is_within(real, real_data):
+        raise ParameterError(f"--out {path}: filen skulle hamna i datamappen {data}; indata "
+                             "ändras aldrig, så ange en plats utanför datamappen")
+
+
+def check_replaceable(target: Path) -> None:
+    """Only a folder holding a round this toolkit published (its manifest) is replaced."""
+    if target.exists() and not (target.is_dir() and (target / MANIFEST_NAME).is_file()):
+        raise ParameterError(f"{target} finns redan men är ingen publicerad omgång (ingen "
+                             f"{MANIFEST_NAME}); den ersätts inte. Välj en annan --out eller "
+                             "flytta mappen")
+
+
 def publish(staging_dir: Path, out_dir: Path, year: int) -> Path:
-    """Make the staging folder the published `OUT/<year>`; returns that folder."""
+    """Make the staging folder the published `OUT/<year>`; returns that folder.
+
+    An existing `OUT/<year>` is replaced only when it is a published round.
+    """
     staging_dir, out_dir = Path(staging_dir), Path(out_dir)
     if staging_dir.resolve().parent != out_dir.resolve():
         raise ParameterError(f"staging folder {staging_dir.name!r} must lie directly in the "
@@ -148,6 +198,7 @@ def publish(staging_dir: Path, out_dir: Path, year: int) -> Path:
     if not staging_dir.is_dir():
         raise ParameterError(f"staging folder {staging_dir.name!r} does not exist")
     target = out_dir / str(int(year))
+    check_replaceable(target)
     if not target.exists():
         os.rename(staging_dir, target)
     elif _exchange(staging_dir, target):
@@ -230,16 +281,21 @@ def code_version() -> dict[str, Any]:
 
 
 def write_manifest(path: Path, inputs: list[Path], parameters: dict[str, Any],
-                   timings: dict[str, Any], fingerprint: str | None = None) -> Path:
-    """Write manifest.json: what went in (names relative to the inputs' common
-    folder, sizes, sha256), parameters, package and code versions, timings.
-    Holds no absolute path of the machine."""
-    files = [Path(p) for p in inputs]
-    base = Path(os.path.commonpath([str(p.resolve().parent) for p in files])) if files else None
+                   timings: dict[str, Any], fingerprint: str | None = None,
+                   data: str | Path | None = None) -> Path:
+    """Write manifest.json: what went in (names relative to the data folder as the
+    user named it (`data`; else their common folder), symbolic links not resolved;
+    sizes, sha256), parameters, package and code versions, timings. Holds no
+    absolute path of the machine."""
+    files = [Path(os.path.abspath(p)) for p in inputs]  # symbolic links kept as named
+    if data is not None:
+        base: Path | None = Path(os.path.abspath(data))
+    else:
+        base = Path(os.path.commonpath([str(p.parent) for p in files])) if files else None
     records = []
-    for file in sorted(files, key=lambda p: p.resolve().as_posix()):
+    for file in sorted(files, key=lambda p: p.as_posix()):
         records.append({
-            "file": file.resolve().relative_to(base).as_posix(),
+            "file": file.relative_to(base).as_posix(),
             "bytes": file.stat().st_size,
             "sha256": _sha256(file),
         })

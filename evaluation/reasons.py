@@ -1,7 +1,7 @@
 """Swedish labels of the validation rules, for the reports' data-quality section.
 
-The validation report keeps English messages for the command line and
-`validation.csv`; a published report groups findings by these labels.
+Every finding carries one of these codes; the messages themselves (terminal,
+`validation.csv`) are Swedish too, and a published report groups findings by label.
 """
 
 from __future__ import annotations
@@ -32,6 +32,15 @@ REASONS: dict[str, str] = {
     "conflicting_duplicate": "Motstridiga dubbletter (alla avvisas)",
     "unknown_sheet": "Blad eller fil som inte motsvarar någon tabell (inte inläst)",
     "ignored_column": "Kolumn som inte ingår i tabellen (inte inläst)",
+    "scientific_notation": "Antal i grundpotensform (som 1e3)",
+    "implausible_count": "Orimligt stort antal (över Sveriges befolkning)",
+    "count_above_children": "Fler deltagare än två per barn 0–17 år i kommunen",
+    "unread_file": "Fil i ett format som inte läses (inte inläst)",
+    "unread_folder": "Undermapp (inte inläst)",
+    "hidden_sheet": "Dolt blad (inte inläst)",
+    "near_miss_header": "Rubrik som nästan stämmer (kolumnen inte inläst)",
+    "formula_without_value": "Formel utan sparat värde (läst som tom)",
+    "stray_byte": "Tecken som inte är giltig UTF-8",
 }
 
 SEVERITY_LABELS: dict[str, str] = {

@@ -25,7 +25,15 @@ from evaluation.methods_page import write_methods_page
 from evaluation.model import RoundData
 from evaluation.parameters import check_names, notebooks_folder
 from evaluation.pdf import pdf_links
-from evaluation.publish import RunLock, keep_failed, publish, staging, write_manifest
+from evaluation.publish import (
+    RunLock,
+    check_output_folder,
+    check_replaceable,
+    keep_failed,
+    publish,
+    staging,
+    write_manifest,
+)
 from evaluation.reading import round_files, round_folder
 from evaluation.reference import Reference, load_reference
 from evaluation.report import status_rows
@@ -222,6 +230,8 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
     """
     started = time.perf_counter()
     out = Path(out)
+    check_output_folder(out, data)  # the input is never touched, whatever --out says
+    check_replaceable(out / str(year))
     settings = settings or load_settings()
     # codes or names, checked before the lock and the log are taken
     municipalities = resolve_municipalities(municipalities, region)
@@ -273,7 +283,7 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
                         progress, timings, private=[stage / RESULT_FILE])
         timings["total"] = round(time.perf_counter() - started, 3)
         write_manifest(stage / "manifest.json", inputs,
-                       {**parameters, "rounds": result.years}, timings, print_)
+                       {**parameters, "rounds": result.years}, timings, print_, data=data)
         write_county_pages(result, stage, codes)
         target = publish(stage, out, year)
     except BaseException:

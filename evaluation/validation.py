@@ -8,6 +8,8 @@ that a national round can be split by county.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,8 @@ from evaluation.cells import (
     parse_yesno,
 )
 from evaluation.contracts import check_tables
-from evaluation.exceptions import InputError, StrictModeError
+from evaluation.encoding import shown_name
+from evaluation.exceptions import InputError, ParameterError, StrictModeError
 from evaluation.model import SOURCE_COLUMNS, Finding, RoundData, TableCount, ValidationReport
 from evaluation.personal_numbers import contains, mask, was_masked
 from evaluation.reading import RawRound, RawRow, RawTable, read_round
@@ -48,6 +51,9 @@ GROUP_COLUMNS = (
     "group_health_care",
     "group_civil_society",
 )
+#: Parents in one offering may be at most this many times the municipality's children
+#: 0–17 (two parents a child); more is rejected as implausible (DESIGN §3).
+PARTICIPANTS_PER_CHILD = 2
 _UNIT_TYPE_NAMES = {
     "bmm": "BMM",
     "barnmorskemottagning": "BMM",
@@ -149,10 +155,11 @@ class _Validator:
         self.reference = reference
         if is_national(region):
             self.region: str | None = None
-            self.county_name = "Sweden"
+            self.county_name = "Sverige"
         else:
-            self.region = region
-            self.county_name = str(reference.county(region)["name"])
+            county = reference.county(region)
+            self.region = str(county["code"])
+            self.county_name = str(county["name"])
 
     # -- cells --------------------------------------------------------------------
 
@@ -163,8 +170,8 @@ class _Validator:
                 "rejected",
                 col,
                 value,
-                "municipality is missing",
-                f"a municipality of {self.county_name}",
+                "kommun saknas",
+                f"en kommun i {self.county_name}",
             )
             return None
         match = self.reference.resolve_municipality(value, self.region)
@@ -174,8 +181,8 @@ class _Validator:
                 "rejected",
                 col,
                 value,
-                "unknown municipality",
-                f"a municipality of {self.county_name}",
+                "okänd kommun",
+                f"en kommun i {self.county_name}",
                 match.closest or "",
             )
             return None
@@ -186,8 +193,8 @@ class _Validator:
                 "rejected",
                 col,
                 value,
-                f"{match.name} is in {county}, outside {self.county_name}",
-                f"a municipality of {self.county_name}",
+                f"{match.name} ligger i {county}, utanför {self.county_name}",
+                f"en kommun i {self.county_name}",
             )
             return None
         return match.code
@@ -205,7 +212,7 @@ class _Validator:
                     "warning",
                     col,
                     value,
-                    f"{exc.message}: counted as missing",
+                    f"{exc.message}: räknas som saknat",
                     exc.expected,
                 )
                 return None
@@ -215,8 +222,8 @@ class _Validator:
                     "warning",
                     col,
                     value,
-                    "blank answer: counted as missing, not as no",
-                    "Ja or Nej",
+                    "tomt svar: räknas som saknat, inte som nej",
+                    "Ja eller Nej",
                 )
             return answer
         if kind == "count":
@@ -231,14 +238,14 @@ class _Validator:
                     "rejected",
                     col,
                     value,
-                    "required count is missing",
-                    "a whole number, 0 or more",
+                    "obligatoriskt antal saknas",
+                    "ett heltal, 0 eller mer",
                 )
             return count
         if is_blank(value):
             if col.required:
                 row.note(
-                    "value_missing", "rejected", col, value, f"{col.label} is missing", col.help
+                    "value_missing", "rejected", col, value, f"{col.label} saknas", col.help
                 )
             return None
         if kind == "sector":
@@ -249,7 +256,7 @@ class _Validator:
                     "rejected",
                     col,
                     value,
-                    "unknown sector",
+                    "okänd sektor",
                     ", ".join(s.label for s in SECTORS),
                     closest or "",
                 )
@@ -262,8 +269,8 @@ class _Validator:
                     "rejected",
                     col,
                     value,
-                    "unknown unit type",
-                    " or ".join(UNIT_TYPES),
+                    "okänd enhetstyp",
+                    " eller ".join(UNIT_TYPES),
                 )
             return unit_type
         if kind == "programme":
@@ -274,9 +281,9 @@ class _Validator:
                     "warning",
                     col,
                     value,
-                    "programme not in the catalogue: kept as unclassified "
-                    "(never counted as evidence-based)",
-                    "a programme of the catalogue",
+                    "programmet finns inte i programkatalogen: behålls som oklassificerat "
+                    "(räknas aldrig som evidensbaserat)",
+                    "ett program i programkatalogen",
                     match.closest or "",
                 )
                 row.values["in_catalogue"] = False
@@ -290,7 +297,7 @@ class _Validator:
     # -- rows ---------------------------------------------------------------------
 
     def row(self, source: RawTable, raw: RawRow) -> _Row:
-        row = _Row(raw=raw, source=source)
+        row = _Row(raw=raw, source=source, findings=list(raw.findings))
         table = source.table
         cells = [(c, raw.values.get(c.id)) for c in table.columns if c.id in raw.values]
         extra = raw.values.get("__extra__", [])
@@ -305,9 +312,9 @@ class _Validator:
                     "rejected",
                     col,
                     masked,
-                    "looks like a personal identity number (personnummer): the row is "
-                    "refused and the number is not stored",
-                    "no personal data in the survey",
+                    "ser ut som ett personnummer eller samordningsnummer: raden avvisas och "
+                    "numret sparas inte",
+                    "inga personuppgifter i enkäten",
                 )
                 return row
         if source.scb_ages is not None:
@@ -328,8 +335,8 @@ class _Validator:
                 "rejected",
                 col,
                 region,
-                "a county or national total, not a municipality: not used",
-                "one row per municipality",
+                "en läns- eller riksrad, inte en kommun: används inte",
+                "en rad per kommun",
             )
             return row
         ages = row.source.scb_ages or {}
@@ -340,8 +347,8 @@ class _Validator:
                 "rejected",
                 col,
                 region,
-                "no figures in this row (a note line?)",
-                "a municipality with one figure per age",
+                "raden har inga siffror (en anteckningsrad?)",
+                "en kommun med en siffra per ålder",
             )
             return row
         row.values["municipality"] = self.municipality(row, col, region)
@@ -393,8 +400,8 @@ class _Validator:
                 "rejected",
                 table.column("completed"),
                 completed,
-                f"more completed ({completed}) than started ({participants})",
-                "completed ≤ participants",
+                f"fler har fullföljt ({completed}) än påbörjat ({participants})",
+                "antal som fullföljt ≤ antal som påbörjat",
             )
         if (
             participants is not None
@@ -407,8 +414,8 @@ class _Validator:
                 "rejected",
                 table.column("participants_men"),
                 men,
-                f"women ({women}) + men ({men}) exceed participants ({participants})",
-                "women + men ≤ participants",
+                f"kvinnor ({women}) + män ({men}) är fler än deltagarna ({participants})",
+                "kvinnor + män ≤ antal som påbörjat",
             )
         if not row.rejected and participants is None and v.get("groups") is None:
             row.note(
@@ -416,8 +423,8 @@ class _Validator:
                 "warning",
                 table.column("participants"),
                 "",
-                "neither groups nor participants given: not counted as offered",
-                "groups or participants",
+                "varken grupper eller deltagare angivna: räknas inte som erbjudet",
+                "antal grupper eller antal föräldrar som påbörjat",
             )
 
     def rules_kommun(self, row: _Row) -> None:
@@ -431,8 +438,8 @@ class _Validator:
                         "warning",
                         table.column(col_id),
                         "Ja",
-                        "a sector takes part in a group, but no group exists",
-                        "blank or Nej when there is no group",
+                        "sektorn anges ingå i en grupp, men det finns ingen grupp",
+                        "tomt eller Nej när det inte finns någon grupp",
                     )
 
     def rules_befolkning(self, row: _Row) -> None:
@@ -444,14 +451,14 @@ class _Validator:
                 "rejected",
                 TABLES["befolkning"].column("children_0_5"),
                 young,
-                f"more children aged 0–5 ({young}) than aged 0–17 ({all_})",
-                "children_0_5 ≤ children_0_17",
+                f"fler barn 0–5 år ({young}) än 0–17 år ({all_})",
+                "barn 0–5 år ≤ barn 0–17 år",
             )
 
 
 def _where(row: _Row) -> str:
-    sheet = f" sheet {row.source.sheet!r}" if row.source.sheet else ""
-    return f"row {row.raw.number} of {row.source.file}{sheet}"
+    sheet = f", blad {row.source.sheet!r}" if row.source.sheet else ""
+    return f"rad {row.raw.number} i {row.source.file}{sheet}"
 
 
 def _duplicates(table: Table, rows: list[_Row]) -> None:
@@ -474,8 +481,8 @@ def _duplicates(table: Table, rows: list[_Row]) -> None:
                     "rejected",
                     None,
                     "",
-                    f"exact duplicate of {_where(first)}",
-                    f"one row per {key_cols}",
+                    f"exakt kopia av {_where(first)}",
+                    f"en rad per {key_cols}",
                 )
         else:
             for row in group:
@@ -485,8 +492,8 @@ def _duplicates(table: Table, rows: list[_Row]) -> None:
                     "rejected",
                     None,
                     "",
-                    f"conflicting answers for the same {key_cols}: also {others}",
-                    f"one row per {key_cols}",
+                    f"olika svar för samma {key_cols}: också {others}",
+                    f"en rad per {key_cols}",
                 )
 
 
@@ -517,19 +524,75 @@ def _frame(table: Table, rows: list[_Row]) -> pd.DataFrame:
     frame["source_row"] = frame["source_row"].astype("int64")
     return frame.reset_index(drop=True)
 
+def normalize_region(region: object, reference: Reference | None = None) -> str:
+    """A county given by code or name ("18", " 18", "18.0", "Örebro län", "orebro") as
+    its two-digit code, or "all"; anything else is a `ParameterError` (a usage fault)."""
+    if is_national(region):
+        return ALL_REGIONS
+    text = str(region).strip() if region is not None else ""
+    if re.fullmatch(r"\d{1,2}(?:[.,]0+)?", text):
+        text = text.split(".")[0].split(",")[0]
+    reference = reference or load_reference()
+    try:
+        return str(reference.county(text)["code"])
+    except ParameterError:
+        known = {normalize(n): str(n) for n in reference.counties["name"]}
+        close = difflib.get_close_matches(normalize(text), list(known), n=1, cutoff=0.6)
+        raise ParameterError(
+            f"--region: okänt län {str(region)!r}; förväntat: en länskod som 18 eller ett "
+            f"läns namn som Örebro län, eller all för hela landet"
+            + (f"; menade du {known[close[0]]!r}?" if close else "")) from None
+
+
+def _in_round(exc: InputError, year: int) -> InputError:
+    """A structural fault that names its round (a broken earlier round stops a run too)."""
+    text = str(exc)
+    if f"omgång {year}" in text.casefold():
+        return exc
+    return type(exc)(f"Omgång {year}: {text}")
+
+
+def _plausible_participants(program: list[_Row], befolkning: list[_Row]) -> None:
+    """More parents in one offering than twice the municipality's children 0–17 is a
+    typing error (a personnummer without its leading zero, a stray digit), not a count.
+    """
+    children = {r.values.get("municipality"): r.values.get("children_0_17")
+                for r in befolkning if not r.rejected}
+    table = TABLES["program"]
+    for row in program:
+        if row.rejected:
+            continue
+        bound = children.get(row.values.get("municipality"))
+        if not isinstance(bound, int) or bound <= 0:
+            continue
+        for col_id in ("participants", "participants_women", "participants_men", "completed"):
+            value = row.values.get(col_id)
+            if isinstance(value, int) and value > PARTICIPANTS_PER_CHILD * bound:
+                row.note(
+                    "count_above_children",
+                    "rejected",
+                    table.column(col_id),
+                    value,
+                    f"orimligt stort antal: fler än {PARTICIPANTS_PER_CHILD} gånger kommunens "
+                    f"barn 0–17 år ({bound})",
+                    f"högst {PARTICIPANTS_PER_CHILD * bound} föräldrar i en programinsats",
+                )
+                break
+
 
 def _masked_names(raw: RawRound) -> list[Finding]:
     """A note for each file, sheet and header whose name held a personal identity
     number (shown masked, the number is never stored)."""
-    message = ("name looks like it holds a personal identity number (personnummer): shown "
-               "masked; rename it")
+    message = ("namnet ser ut att innehålla ett personnummer: det visas maskerat; "
+               "byt namn på filen, bladet eller kolumnen")
     names = [(mask(p.name), "", "") for p in raw.files if contains(p.name)]
     names += [(t.file, t.sheet, "") for t in raw.tables if was_masked(t.sheet)]
     names += [(t.file, t.sheet, c) for t in raw.tables for c in t.ignored_columns
               if was_masked(c)]
-    names += [(f, s, "") for f, s, _ in raw.notes if was_masked(s) and not was_masked(f)]
+    names += [(f.file, f.sheet, "") for f in raw.findings
+              if was_masked(f.sheet) and not was_masked(f.file)]
     return [Finding("info", "", file, sheet, None, column, "", message,
-                    "no personal data in file, sheet or column names", reason="personnummer")
+                    "inga personuppgifter i namn på filer, blad eller kolumner", reason="personnummer")
             for file, sheet, column in dict.fromkeys(names)]
 
 
@@ -557,32 +620,35 @@ def validate_round_with_origins(
 ) -> tuple[RoundData, Origins]:
     """As `validate_round`, with where every row came from (for splitting by county)."""
     reference = reference or load_reference()
+    region = normalize_region(region, reference)
     validator = _Validator(reference, region)
-    if is_national(region):
-        region = ALL_REGIONS
-    raw = read_round(data_dir, year)
+    try:
+        raw = read_round(data_dir, year)
+    except InputError as exc:
+        raise _in_round(exc, year) from exc
     report = ValidationReport(year=year, region=region,
-                              files=[mask(p.name) for p in raw.files])
+                              files=[mask(shown_name(p)) for p in raw.files])
     origins = Origins()
-    for file, sheet, message in raw.notes:
-        report.findings.append(
-            Finding("info", "", file, sheet, None, "", "", message, reason="unknown_sheet")
-        )
+    report.findings.extend(raw.findings)
 
     report.findings.extend(_masked_names(raw))
 
     present = {t.table.id for t in raw.tables}
     missing = [TABLES[t] for t in REQUIRED_TABLES if t not in present]
     if missing:
-        names = ", ".join(f"{t.id!r} (a sheet or file named {t.label!r})" for t in missing)
-        raise InputError(f"Round {year} in {raw.folder}: missing table(s) {names}")
+        names = ", ".join(f"{t.label!r} (ett blad eller en fil som heter {t.label})"
+                          for t in missing)
+        unread = [f"{f.file}{', blad ' + repr(f.sheet) if f.sheet else ''}: {f.message}"
+                  for f in raw.findings]
+        raise InputError(f"Omgång {year} i {raw.folder}: tabell saknas: {names}"
+                         + (f". Inte inläst: {'; '.join(unread[:5])}" if unread else ""))
 
-    tables: dict[str, pd.DataFrame] = {}
+    by_table: dict[str, list[_Row]] = {}
     for table_id in TABLES:
-        table = TABLES[table_id]
         sources = [t for t in raw.tables if t.table.id == table_id]
         rows: list[_Row] = []
         for source in sources:
+            report.findings.extend(source.findings)
             for column in source.ignored_columns:
                 report.findings.append(
                     Finding(
@@ -593,12 +659,20 @@ def validate_round_with_origins(
                         source.header_row,
                         column,
                         "",
-                        "column not part of the table: not read (checked for personal data)",
+                        "kolumnen ingår inte i tabellen och läses inte (kontrollerad för "
+                        "personuppgifter)",
                         reason="ignored_column",
                     )
                 )
             rows.extend(validator.row(source, r) for r in source.rows)
-        _duplicates(table, rows)
+        _duplicates(TABLES[table_id], rows)
+        by_table[table_id] = rows
+    _plausible_participants(by_table["program"], by_table["befolkning"])
+
+    tables: dict[str, pd.DataFrame] = {}
+    for table_id, rows in by_table.items():
+        table = TABLES[table_id]
+        sources = [t for t in raw.tables if t.table.id == table_id]
         for row in rows:
             report.findings.extend(row.findings)
             origins.rows.append(validator.origin(row))
@@ -622,14 +696,15 @@ def validate_round_with_origins(
         tables[table_id] = frame
 
     if sum(c.rows_in for c in report.counts.values()) == 0:
-        raise InputError(f"No data for round {year}: the files in {raw.folder} hold no rows")
+        raise InputError(f"Inga data för omgång {year}: filerna i {raw.folder} har inga rader")
     if not len(tables["kommun"]):
-        raise InputError(f"No data for round {year}: no municipality's answers were accepted")
+        raise InputError(f"Inga data för omgång {year}: inga kommuners svar i tabellen Kommun "
+                         "godkändes")
     check_tables(tables)
     result = RoundData(year=year, region=region, tables=tables, report=report)
     if strict and report.rejected:
         raise StrictModeError(
-            f"--strict: {len(report.rejected)} row(s) rejected in round {year}; first: "
+            f"--strict: {len(report.rejected)} rad(er) avvisade i omgång {year}; första: "
             f"{report.rejected[0]}"
         )
     return result, origins

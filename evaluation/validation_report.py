@@ -8,7 +8,8 @@
   table, file, outcome and reason; no row numbers, no cell values, no messages.
 
 Both, like the terminal summary, never show a personal identity number: every
-text is masked once more as it is written.
+text is masked once more as it is written. Both are in Swedish: evaluators forward
+them to the municipalities, and input cells are written as inert text.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 
 from evaluation.model import Finding, ValidationReport
 from evaluation.personal_numbers import mask
+from evaluation.safe_text import inert_frame
 from evaluation.reasons import SEVERITY_LABELS, reason_label
 
 #: Folder of the full validation reports, inside the output folder.
@@ -27,30 +29,32 @@ SUMMARY_COLUMNS = ["round", "table", "file", "severity", "severity_label", "reas
                    "reason_label", "rows"]
 
 _SEVERITY_ORDER = {"rejected": 0, "warning": 1, "info": 2}
+_SEVERITY_WORD = {"rejected": "AVVISAD", "warning": "VARNING", "info": "UPPLYSNING"}
 
 
 def format_report(report: ValidationReport) -> str:
     counts = report.counts_frame()
-    lines = [f"Round {report.year}, region {report.region}: {len(report.files)} file(s)", ""]
-    header = f"{'table':<18}{'rows':>6}{'accepted':>10}{'warned':>8}{'rejected':>10}"
+    region = "hela landet" if report.region == "all" else f"län {report.region}"
+    lines = [f"Omgång {report.year}, {region}: {len(report.files)} fil(er)", ""]
+    header = f"{'tabell':<18}{'rader':>6}{'godkända':>10}{'varning':>9}{'avvisade':>10}"
     lines += [header, "-" * len(header)]
     for row in counts.itertuples(index=False):
         lines.append(f"{row.table:<18}{row.rows_in:>6}{row.accepted:>10}"
-                     f"{row.accepted_with_warning:>8}{row.rejected:>10}")
+                     f"{row.accepted_with_warning:>9}{row.rejected:>10}")
     total = counts[["rows_in", "accepted", "accepted_with_warning", "rejected"]].sum()
     lines.append("-" * len(header))
-    lines.append(f"{'all':<18}{total.rows_in:>6}{total.accepted:>10}"
-                 f"{total.accepted_with_warning:>8}{total.rejected:>10}")
+    lines.append(f"{'alla':<18}{total.rows_in:>6}{total.accepted:>10}"
+                 f"{total.accepted_with_warning:>9}{total.rejected:>10}")
     balanced = all(c.balanced for c in report.counts.values())
-    lines.append(f"rows in = accepted + rejected: {'yes' if balanced else 'NO'}")
+    lines.append(f"inlästa rader = godkända + avvisade: {'ja' if balanced else 'NEJ'}")
     findings = sorted(report.findings,
                       key=lambda f: (_SEVERITY_ORDER[f.severity], f.file, f.sheet, f.row or 0))
     if findings:
         lines.append("")
         for finding in findings:
-            lines.append(f"{finding.severity.upper():<9}{finding}")
+            lines.append(f"{_SEVERITY_WORD[finding.severity]:<11}{finding}")
     else:
-        lines += ["", "No problems found."]
+        lines += ["", "Inga problem hittades."]
     return mask("\n".join(lines))
 
 
@@ -69,7 +73,7 @@ def write_full_report(report: ValidationReport, path: str | Path) -> Path:
     for column in frame.columns:
         if frame[column].dtype == object:
             frame[column] = frame[column].map(lambda v: mask(v) if isinstance(v, str) else v)
-    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    inert_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
     return path
 
 
@@ -104,6 +108,6 @@ def write_validation_csv(report: ValidationReport, path: str | Path) -> Path:
     UTF-8 with BOM for Excel."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    count_by_reason(report.findings, report.year).to_csv(path, index=False,
+    inert_frame(count_by_reason(report.findings, report.year)).to_csv(path, index=False,
                                                          encoding="utf-8-sig")
     return path

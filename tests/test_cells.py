@@ -30,8 +30,8 @@ def test_blank_is_missing_never_no(value):
 def test_unknown_yes_no_word_names_what_is_expected():
     with pytest.raises(CellError) as err:
         parse_yesno("kanske")
-    assert err.value.message == "not a yes/no answer"
-    assert "Ja or Nej" in err.value.expected
+    assert err.value.message == "inte ett ja/nej-svar"
+    assert "Ja eller Nej" in err.value.expected
 
 
 @pytest.mark.parametrize(
@@ -50,14 +50,14 @@ def test_decimal_comma_number():
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("-3", "negative count"), ("2,5", "not a whole number"), ("12.5", "not a whole number"),
-     ("tolv", "not a number"), ("12 5", "not a number")],
+    [("-3", "negativt antal"), ("2,5", "inte ett heltal"), ("12.5", "inte ett heltal"),
+     ("tolv", "inte ett tal"), ("12 5", "inte ett tal")],
 )
 def test_bad_counts_are_refused_with_reason(text, message):
     with pytest.raises(CellError) as err:
         parse_count(text)
     assert err.value.message == message
-    assert err.value.expected == "a whole number, 0 or more"
+    assert err.value.expected == "ett heltal, 0 eller mer"
 
 
 @pytest.mark.parametrize(

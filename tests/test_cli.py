@@ -16,7 +16,7 @@ def test_validate_clean_round_exits_0_and_writes_validation_csv(tmp_path, capsys
                  str(tmp_path / "out")])
     out = capsys.readouterr().out
     assert code == 0
-    assert "rows in = accepted + rejected: yes" in out
+    assert "inlästa rader = godkända + avvisade: ja" in out
     assert (tmp_path / "out" / ".validation" / "2024" / "validation.csv").exists()
 
 
@@ -26,20 +26,21 @@ def test_validate_lists_every_rejection_and_strict_exits_1(tmp_path, capsys):
     args = ["validate", "--data", str(data), "--round", "2024", "--out", str(tmp_path / "o")]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert ("REJECTED program.csv, row 4, column 'Antal föräldrar som påbörjat': negative count "
-            "(value '-2'); expected a whole number, 0 or more") in out
+    assert ("AVVISAD    program.csv, rad 4, kolumn 'Antal föräldrar som påbörjat': negativt "
+            "antal (värde '-2'); förväntat: ett heltal, 0 eller mer") in out
     assert main([*args, "--strict"]) == 1
     full = tmp_path / "o" / ".validation" / "2024" / "validation.csv"
     csv_text = full.read_text(encoding="utf-8-sig")
-    assert "negative count" in csv_text
+    assert "negativt antal" in csv_text
 
 
 def test_missing_sheet_exits_1_naming_the_sheet(tmp_path, capsys):
     data = write_round(tmp_path / "data", skip=("kommun",))
-    code = main(["validate", "--data", str(data), "--round", "2024", "--out", str(tmp_path)])
+    code = main(["validate", "--data", str(data), "--round", "2024",
+                 "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 1
-    assert "missing table(s) 'kommun' (a sheet or file named 'Kommun')" in err
+    assert "tabell saknas: 'Kommun' (ett blad eller en fil som heter Kommun)" in err
     assert "Traceback" not in err
 
 
@@ -62,7 +63,7 @@ def test_failed_run_prints_one_line_error_and_no_traceback(tmp_path):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines() == [
-        f"error: Round 2024 in {data / '2024'}: missing table(s) 'kommun' "
-        "(a sheet or file named 'Kommun')"]
+        f"fel: Omgång 2024 i {data / '2024'}: tabell saknas: 'Kommun' "
+        "(ett blad eller en fil som heter Kommun)"]
     log = next((tmp_path / "out" / ".logs").glob("2024-*.log")).read_text(encoding="utf-8")
-    assert "Traceback" in log and "missing table(s) 'kommun'" in log
+    assert "Traceback" in log and "tabell saknas: 'Kommun'" in log

@@ -39,9 +39,10 @@ def fill(folder: Path, files: dict[str, str]) -> None:
         (folder / name).write_text(text, encoding="utf-8")
 
 
-OLD_ROUND = {"index.html": "gammal", "regional.html": "gammal rapport",
+OLD_ROUND = {"manifest.json": "{}", "index.html": "gammal", "regional.html": "gammal rapport",
              "kommuner/1880.html": "Örebro 2026, första körningen"}
-NEW_ROUND = {"index.html": "ny", "regional.html": "ny rapport", "kommuner/1880.html": "Örebro",
+NEW_ROUND = {"manifest.json": "{}", "index.html": "ny", "regional.html": "ny rapport",
+             "kommuner/1880.html": "Örebro",
              "kommuner/1814.html": "Lekeberg"}
 
 

@@ -75,8 +75,8 @@ def test_negative_count_is_rejected_with_location(tmp_path):
     f = only(result, "rejected")
     assert (f.file, f.sheet, f.row, f.column, f.value) == (
         "program.csv", "", 2, "Antal föräldrar som påbörjat", "-2")
-    assert f.message == "negative count"
-    assert f.expected == "a whole number, 0 or more"
+    assert f.message == "negativt antal"
+    assert f.expected == "ett heltal, 0 eller mer"
     assert result.tables["program"].empty
 
 
@@ -84,22 +84,22 @@ def test_non_whole_count_is_rejected(tmp_path):
     rows = [["Nora", "ABC", "Skola", "2,5", "", "", "", "", "", ""]]
     result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
     f = only(result, "rejected")
-    assert (f.column, f.value, f.message) == ("Antal grupper", "2,5", "not a whole number")
+    assert (f.column, f.value, f.message) == ("Antal grupper", "2,5", "inte ett heltal")
 
 
 def test_more_completed_than_started_is_rejected(tmp_path):
     rows = [["Nora", "ABC", "Skola", "1", "8", "", "", "9", "", ""]]
     result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
     f = only(result, "rejected")
-    assert f.message == "more completed (9) than started (8)"
-    assert f.expected == "completed ≤ participants"
+    assert f.message == "fler har fullföljt (9) än påbörjat (8)"
+    assert f.expected == "antal som fullföljt ≤ antal som påbörjat"
     assert f.column == "Antal föräldrar som fullföljt"
 
 
 def test_women_and_men_above_participants_is_rejected(tmp_path):
     rows = [["Nora", "ABC", "Skola", "1", "8", "6", "3", "", "", ""]]
     result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
-    assert only(result, "rejected").message == "women (6) + men (3) exceed participants (8)"
+    assert only(result, "rejected").message == "kvinnor (6) + män (3) är fler än deltagarna (8)"
 
 
 def test_unknown_sector_is_rejected_with_closest_match(tmp_path):
@@ -107,7 +107,7 @@ def test_unknown_sector_is_rejected_with_closest_match(tmp_path):
             ["Nora", "Komet", "Sjukvårdem", "1", "8", "", "", "", "", ""]]
     result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
     rejected = findings(result, "rejected")
-    assert [f.message for f in rejected] == ["unknown sector", "unknown sector"]
+    assert [f.message for f in rejected] == ["okänd sektor", "okänd sektor"]
     assert rejected[1].suggestion == "Hälso- och sjukvård"
     assert "Förskola, Skola, Socialtjänst" in rejected[0].expected
 
@@ -117,15 +117,15 @@ def test_unknown_municipality_is_rejected_with_closest_match(tmp_path):
     result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
     f = only(result, "rejected")
     assert (f.column, f.value, f.message, f.suggestion) == (
-        "Kommun", "Norra", "unknown municipality", "Nora")
-    assert f.expected == "a municipality of Örebro län"
-    assert "did you mean 'Nora'?" in str(f)
+        "Kommun", "Norra", "okänd kommun", "Nora")
+    assert f.expected == "en kommun i Örebro län"
+    assert "menade du 'Nora'?" in str(f)
 
 
 def test_municipality_outside_the_county_is_rejected(tmp_path):
     rows = [["Uppsala", "ABC", "Skola", "1", "8", "", "", "", "", ""]]
     result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
-    assert only(result, "rejected").message == "Uppsala is in Uppsala län, outside Örebro län"
+    assert only(result, "rejected").message == "Uppsala ligger i Uppsala län, utanför Örebro län"
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,7 @@ def test_exact_duplicate_is_rejected_after_the_first(tmp_path):
     rows = [PROGRAM_ROWS[0], PROGRAM_ROWS[0]]
     result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
     f = only(result, "rejected")
-    assert (f.row, f.message) == (3, "exact duplicate of row 2 of program.csv")
+    assert (f.row, f.message) == (3, "exakt kopia av rad 2 i program.csv")
     assert len(result.tables["program"]) == 1
 
 
@@ -155,7 +155,7 @@ def test_conflicting_duplicates_are_all_rejected_never_merged(tmp_path):
     rejected = findings(result, "rejected")
     assert [f.row for f in rejected] == [2, 3]
     assert rejected[0].message == (
-        "conflicting answers for the same Kommun, Program, Sektor: also row 3 of program.csv")
+        "olika svar för samma Kommun, Program, Sektor: också rad 3 i program.csv")
     assert result.tables["program"].empty
 
 
@@ -165,14 +165,15 @@ def test_duplicate_across_files_names_the_other_file_and_sheet(tmp_path):
     result = validate_round(data, 2024)
     f = only(result, "rejected")
     assert f.file == "kommun_nora.csv"
-    assert f.message == "exact duplicate of row 3 of enkat.xlsx sheet 'Kommun'"
+    assert f.message == "exakt kopia av rad 3 i enkat.xlsx, blad 'Kommun'"
 
 
 def test_programme_missing_from_catalogue_is_kept_unclassified_with_warning(tmp_path):
     rows = [["Nora", "Familjeverkstan", "Skola", "1", "8", "", "", "", "", ""]]
     result = validate_round(write_round(tmp_path, program_rows=rows), 2024)
     f = only(result, "warning", "program")
-    assert f.message.startswith("programme not in the catalogue: kept as unclassified")
+    assert f.message.startswith(
+        "programmet finns inte i programkatalogen: behålls som oklassificerat")
     program = result.tables["program"]
     assert program["programme"].tolist() == ["Familjeverkstan"]
     assert program["in_catalogue"].tolist() == [False]
@@ -185,7 +186,7 @@ def test_personnummer_refuses_the_row_and_never_reaches_the_report(tmp_path):
     write_csv(tmp_path / "2024" / "program.csv", header, rows)
     result = validate_round(data, 2024)
     f = only(result, "rejected")
-    assert f.message.startswith("looks like a personal identity number (personnummer)")
+    assert f.message.startswith("ser ut som ett personnummer eller samordningsnummer")
     assert f.value == "XXXXXXXX-XXXX"
     assert "1212" not in result.report.findings_frame().to_csv()
     assert result.tables["program"].empty
@@ -195,7 +196,7 @@ def test_blank_yes_no_is_missing_with_a_warning_not_no(tmp_path):
     rows = [["Nora", "", "", "", "", "", "", "Ja", "Nej"]]
     result = validate_round(write_round(tmp_path, kommun_rows=rows), 2024)
     f = only(result, "warning", "kommun")
-    assert f.message == "blank answer: counted as missing, not as no"
+    assert f.message == "tomt svar: räknas som saknat, inte som nej"
     assert f.column == "Lednings- eller samverkansgrupp finns"
     assert result.tables["kommun"]["steering_group"].isna().all()
 
@@ -204,14 +205,14 @@ def test_unreadable_yes_no_is_missing_with_a_warning(tmp_path):
     rows = [["Nora", "kanske", "", "", "", "", "", "Ja", "Nej"]]
     result = validate_round(write_round(tmp_path, kommun_rows=rows), 2024)
     f = only(result, "warning", "kommun")
-    assert f.message == "not a yes/no answer: counted as missing"
+    assert f.message == "inte ett ja/nej-svar: räknas som saknat"
     assert f.value == "kanske"
 
 
 def test_strict_mode_turns_a_rejection_into_failure(tmp_path):
     rows = [["Nora", "ABC", "Skola", "1", "-2", "", "", "", "", ""]]
     data = write_round(tmp_path, program_rows=rows)
-    with pytest.raises(StrictModeError, match=r"1 row\(s\) rejected in round 2024"):
+    with pytest.raises(StrictModeError, match=r"1 rad\(er\) avvisade i omgång 2024"):
         validate_round(data, 2024, strict=True)
 
 
@@ -220,8 +221,8 @@ def test_strict_mode_turns_a_rejection_into_failure(tmp_path):
 
 def test_missing_table_stops_the_round_naming_the_sheet(tmp_path):
     data = write_round(tmp_path, skip=("familjecentraler",))
-    with pytest.raises(InputError, match=r"missing table\(s\) 'familjecentraler' "
-                                         r"\(a sheet or file named 'Familjecentraler'\)"):
+    with pytest.raises(InputError, match=r"tabell saknas: 'Familjecentraler' "
+                                         r"\(ett blad eller en fil som heter Familjecentraler\)"):
         validate_round(data, 2024)
 
 
@@ -232,25 +233,24 @@ def test_missing_required_column_stops_the_round(tmp_path):
     with pytest.raises(InputError) as err:
         validate_round(data, 2024)
     assert str(err.value) == (
-        "vardenheter.csv: table 'vardenheter' lacks required column(s) "
-        "'Samlokaliserad med förebyggande socialtjänst' (co_located_social_services) "
-        "in header row 1")
+        "Omgång 2024: vardenheter.csv, rad 1: tabellen 'Vårdenheter' saknar obligatorisk "
+        "kolumn 'Samlokaliserad med förebyggande socialtjänst' i rubrikraden")
 
 
 def test_year_that_is_not_a_round_is_refused(tmp_path):
-    with pytest.raises(InputError, match="2025 is not a follow-up round"):
+    with pytest.raises(InputError, match="2025 är inte en uppföljningsomgång"):
         validate_round(write_round(tmp_path), 2025)
 
 
 def test_round_without_folder_is_refused(tmp_path):
-    with pytest.raises(InputError, match="No data for round 2026"):
+    with pytest.raises(InputError, match="Inga data för omgång 2026"):
         validate_round(write_round(tmp_path), 2026)
 
 
 def test_unreadable_workbook_stops_the_round(tmp_path):
     data = write_round(tmp_path)
     (tmp_path / "2024" / "enkat.xlsx").write_bytes(b"not a zip file")
-    with pytest.raises(InputError, match="enkat.xlsx: cannot be read as an Excel workbook"):
+    with pytest.raises(InputError, match="enkat.xlsx: filen går inte att läsa som Excel-arbetsbok"):
         validate_round(data, 2024)
 
 
@@ -301,13 +301,13 @@ def test_title_rows_above_header_and_trailing_blank_rows_are_handled(tmp_path):
     assert result.report.counts["kommun"].blank_rows_skipped == 2
 
 
-def test_sheet_that_names_no_table_is_noted_not_read(tmp_path):
+def test_sheet_that_names_no_table_is_a_warning_not_read(tmp_path):
     data = write_round(tmp_path)
     write_xlsx(tmp_path / "2024" / "extra.xlsx", {"Anteckningar": [["x"]]})
     result = validate_round(data, 2024)
-    f = only(result, "info")
+    f = only(result, "warning")
     assert (f.file, f.sheet) == ("extra.xlsx", "Anteckningar")
-    assert "names no table" in f.message
+    assert "läses inte: namnet börjar inte med någon tabells namn" in f.message
 
 
 def test_scb_population_export_is_aggregated_to_0_17_and_0_5(tmp_path):
@@ -336,15 +336,15 @@ def test_scb_export_with_age_groups_and_county_total(tmp_path):
     pop = result.tables["befolkning"].set_index("municipality")
     assert pop.loc["1884", ["children_0_17", "children_0_5"]].tolist() == [1800, 600]
     f = only(result, "rejected", "befolkning")
-    assert f.message == "a county or national total, not a municipality: not used"
+    assert f.message == "en läns- eller riksrad, inte en kommun: används inte"
 
 
 def test_scb_export_missing_ages_stops_the_round(tmp_path):
     data = write_round(tmp_path, skip=("befolkning",))
     lines = ["region;0-4 år;5-9 år;10-14 år;15-19 år", "1884 Nora;500;600;700;800"]
     (tmp_path / "2024" / "befolkning.csv").write_text("\n".join(lines), encoding="utf-8")
-    with pytest.raises(InputError, match=r"befolkning.csv, row 1: the SCB age columns do not "
-                                         r"add up to ages 0–17 exactly"):
+    with pytest.raises(InputError, match=r"befolkning.csv, rad 1: SCB-tabellens ålderskolumner går "
+                                         r"inte exakt ihop till åldrarna 0–17"):
         validate_round(data, 2024)
 
 
