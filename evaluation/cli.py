@@ -97,9 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _validate(args: argparse.Namespace) -> int:
     from evaluation.arguments import check_parent, check_region, check_round_folder
-    from evaluation.publish import check_output_folder
     from evaluation.collection import collection_status, format_status, write_status
     from evaluation.feedback import write_feedback
+    from evaluation.publish import check_output_folder
     from evaluation.validation import validate_round_with_origins
     from evaluation.validation_report import format_report, full_report_path, write_full_report
 

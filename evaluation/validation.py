@@ -592,7 +592,8 @@ def _masked_names(raw: RawRound) -> list[Finding]:
     names += [(f.file, f.sheet, "") for f in raw.findings
               if was_masked(f.sheet) and not was_masked(f.file)]
     return [Finding("info", "", file, sheet, None, column, "", message,
-                    "inga personuppgifter i namn på filer, blad eller kolumner", reason="personnummer")
+                    "inga personuppgifter i namn på filer, blad eller kolumner",
+                    reason="personnummer")
             for file, sheet, column in dict.fromkeys(names)]
 
 

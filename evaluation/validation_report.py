@@ -20,8 +20,8 @@ import pandas as pd
 
 from evaluation.model import Finding, ValidationReport
 from evaluation.personal_numbers import mask
-from evaluation.safe_text import inert_frame
 from evaluation.reasons import SEVERITY_LABELS, reason_label
+from evaluation.safe_text import inert_frame
 
 #: Folder of the full validation reports, inside the output folder.
 FULL_REPORT_DIR = ".validation"
