@@ -219,7 +219,7 @@ def test_validate_all_accepts_municipalities_of_several_counties(tmp_path, capsy
     findings = pd.read_csv(tmp_path / "out" / ".validation" / "2026" / "validation.csv",
                            encoding="utf-8-sig")
     assert "outside_county" not in set(findings["reason"])
-    assert set(findings.loc[findings["severity"] == "rejected", "value"]) == {"-2", "00 Riket"}
+    assert set(findings.loc[findings["severity"] == "rejected", "value"]) == {"'-2", "00 Riket"}
     # The same round checked for Blekinge alone: Gotland lies outside it.
     assert main(["validate", "--data", str(data), "--round", "2026", "--region", "10",
                  "--out", str(tmp_path / "one")]) == 0
@@ -237,7 +237,7 @@ def test_unknown_region_is_a_usage_error(command, tmp_path, capsys):
     args = [str(tmp_path / a) if a in ("DATA", "OUT") else a for a in command]
     write_two_counties(tmp_path / "DATA")
     assert main([*args, "--region", "99"]) == 2
-    assert "unknown county '99'" in capsys.readouterr().err
+    assert "okänt län '99'" in capsys.readouterr().err
 
 
 def test_county_in_a_national_round_equals_the_county_run_alone(tmp_path):
