@@ -77,6 +77,23 @@ ACTIONS: dict[str, str] = {
                        "barn 0–17 år.",
     "unknown_sheet": "Fliken eller filen lästes inte in. Använd enkätens flikar utan att "
                      "byta namn på dem.",
+    "count_above_children": "Kontrollera antalet: det är fler än två föräldrar per barn "
+                            "0–17 år i kommunen. Skriv det rätta antalet och skicka raden igen.",
+    "formula_without_value": "Cellen har en formel utan sparat värde. Öppna filen i Excel, "
+                             "spara den och skicka den igen.",
+    "hidden_sheet": "Fliken är dold och lästes inte in. Visa fliken (högerklicka på en flik, "
+                    "Ta fram) om den ska vara med, eller ta bort den.",
+    "implausible_count": "Antalet är orimligt stort. Skriv det rätta antalet som ett heltal "
+                         "och skicka raden igen.",
+    "near_miss_header": "Kolumnrubriken liknar en av enkätens men stämmer inte och lästes inte "
+                        "in. Använd rubriken som i enkäten.",
+    "scientific_notation": "Skriv antalet som ett vanligt heltal (till exempel 1000), inte "
+                           "som 1e3, och skicka raden igen.",
+    "stray_byte": "Filen har ett tecken som inte går att läsa. Spara filen som CSV UTF-8 "
+                  "eller som Excel-arbetsbok och skicka den igen.",
+    "unread_file": "Filen lästes inte in. Spara den som Excel-arbetsbok (.xlsx) eller CSV "
+                   "och skicka den igen.",
+    "unread_folder": "Filer i undermappar läses inte in. Lägg filen direkt i omgångens mapp.",
     "ignored_column": "Kolumnen lästes inte in. Använd enkätens kolumner utan att lägga "
                       "till egna.",
 }
