@@ -97,7 +97,7 @@ def indicator_section(ind: Indicator, settings: Settings | None = None) -> str:
         shared = ind.blanks.startswith("Ett tomt svar räknas som saknat")
         lines.append(f"- **Tomma svar:** {'Se Tomma svar.' if shared else ind.blanks}")
     if ind.parent_counts and settings.suppression_threshold > 0:
-        lines.append(f"- **Röjandeskydd:** värdet visas inte när det bygger på färre än "
+        lines.append(f"- **Röjandeskydd:** värdet visas inte (”..”) när det bygger på färre än "
                      f"{settings.suppression_threshold} föräldrar, se Röjandeskydd.")
     return "\n".join(lines) + "\n"
 
@@ -111,19 +111,40 @@ def _common(settings: Settings) -> str:
     parent_based = tuple(ind.id for ind in REGISTRY.values() if ind.parent_counts)
     if threshold > 0:
         disclosure = (
-            f"Antal föräldrar från 1 till {threshold - 1} i en kommun visas som "
-            f"”<{threshold}”, och andelar och kvoter som bygger på dem visas inte (”{WITHHELD}”): "
-            "värde, konfidensintervall, täljare och nämnare lämnas tomma och raden markeras "
-            "som skyddad (suppressed). För en andel av föräldrar prövas täljaren, nämnaren "
-            "och skillnaden mellan dem (till exempel kvinnorna bredvid männen). Om exakt en "
-            "kommuns värde är skyddat och länets summa visas, skyddas också den kommun som "
-            "har näst minst antal, så att det skyddade värdet inte kan räknas fram ur "
-            "summan; finns ingen sådan kommun skyddas länets värde. "
-            f"Indikatorerna {_and(parent_based)} räknar samma föräldrar, så en kommun "
-            "som skyddas i en av dem skyddas i alla den omgången. Länets värde skyddas "
-            "också när det självt bygger på få föräldrar. Samma regler gäller antalet "
-            "deltagare per program och per evidensklass. Förändring och status redovisas "
-            "inte för skyddade värden."
+            "Allt som publiceras (rapporter, diagram, kartor, nedladdningar och körda "
+            "notebooks) hämtas ur en och samma uppsättning länkade tabeller per omgång, "
+            "som skyddas och granskas innan något publiceras:\n\n"
+            "1. **Programrader**: kommun × program × sektor med antal som påbörjat och "
+            "antal som fullföljt.\n"
+            "2. **Kommunens och länets summor**, som är täljare och nämnare i "
+            f"{_and(parent_based)}: deltagare (1.4), män och kvinnor + män (1.5), "
+            "fullföljt och deltagare med uppgift om fullföljande (1.6).\n"
+            "3. **Programmens genomslag**: länets deltagare per program och per "
+            "evidensklass.\n"
+            "4. **Rikets summor** av samma slag i en nationell körning.\n\n"
+            "Varje summa är summan av sina delar, och tabellerna prövas tillsammans. "
+            f"**Primärt skydd:** varje antal föräldrar från 1 till {threshold - 1}, på "
+            "varje nivå, och varje antal som publiceringen avslöjar (påbörjat minus "
+            "fullföljt, deltagare minus kvinnor och män, en summa minus dess publicerade "
+            "delar). **Sekundärt skydd** väljs med linjärprogrammering på samma sätt som "
+            "τ-Argus och sdcTable: för varje skyddat antal söks den billigaste andra "
+            "tabell som stämmer med allt som fortfarande publiceras men flyttar antalet "
+            f"minst {threshold} steg, och de celler den tabellen ändrar skyddas. Cellernas "
+            "kostnad gör att programrader skyddas före en kommuns summor, och de före "
+            "länets och rikets. En skyddad cell vars värde ändå följer av det publicerade "
+            "skyddar ingenting och publiceras. **Granskning:** ur de publicerade "
+            "tabellerna ensamma beräknas varje skyddat antals minsta och största möjliga "
+            "värde med linjärprogrammering (publicerade värden fasta, antal aldrig "
+            "negativa, fullföljt och kvinnor + män aldrig fler än deltagarna). Är "
+            f"spannet smalare än {threshold} stoppas publiceringen. "
+            f"Skyddade värden visas som ”{WITHHELD}” (aldrig ”<{threshold}”, som skulle "
+            "avslöja att antalet är litet); i tabellen över indikatorer lämnas värde, "
+            "intervall, täljare och nämnare tomma och raden markeras som skyddad "
+            "(suppressed). Kvinnor och män redovisas bara som kommunens och länets "
+            "summor, inte per programrad: där är de oftast få, och att skydda dem skulle "
+            "kosta fler celler än det visar. Förändring och status redovisas inte för "
+            "skyddade värden. Körningsmanifestet och rapportens avsnitt om datakvalitet "
+            "anger hur många uppgifter som skyddades primärt och sekundärt."
         )
     else:
         disclosure = ("Röjandeskyddet är avstängt i denna körning (tröskel 0): tabellerna är "

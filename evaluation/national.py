@@ -19,12 +19,10 @@ import pandas as pd
 
 from evaluation.compute import COUNTY, MUNICIPALITY, TIDY_COLUMNS, indicator_table
 from evaluation.config import Settings, load_settings
-from evaluation.disclosure import WITHHELD_COLUMNS, suppress_table, suppress_uptake
 from evaluation.exceptions import ParameterError
-from evaluation.indicators import REGISTRY
 from evaluation.model import Finding, RoundData, TableCount, ValidationReport
 from evaluation.reference import Reference, load_reference
-from evaluation.results import RoundResult, Stored, compute_round
+from evaluation.results import RoundResult, Stored, protected_round
 from evaluation.schema import ROUNDS, TABLES
 from evaluation.status import assign_status, changes, trends
 from evaluation.uptake import uptake
@@ -128,47 +126,33 @@ def unassigned_findings(round_: RoundData, origins: Origins,
 # ------------------------------------------------------------------ the country
 
 
-def withhold_country(country: pd.DataFrame, counties: pd.DataFrame) -> pd.DataFrame:
-    """Withhold the country's cell where exactly one county's cell is withheld: the
-    country minus the published counties would give it away (DESIGN §5)."""
-    out = country.copy()
-    parent_based = [i for i, ind in REGISTRY.items() if ind.parent_counts]
-    county_rows = counties.loc[counties["level"] == COUNTY]
-    withheld = pd.Series(False, index=out.index, dtype=bool)
-    for index, row in out.loc[out["indicator"].isin(parent_based)].iterrows():
-        if bool(row["suppressed"]):
-            continue
-        same = county_rows.loc[(county_rows["round"] == row["round"])
-                               & (county_rows["indicator"] == row["indicator"])]
-        if int(same["suppressed"].astype(bool).sum()) == 1:
-            withheld[index] = True
-    for column in WITHHELD_COLUMNS:
-        out[column] = out[column].mask(withheld)
-    out["suppressed"] = out["suppressed"].astype(bool) | withheld
-    return out
-
-
 def _as_country(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(level=frame["level"].replace({COUNTY: COUNTRY}))
 
 
 def compute_country(rounds: Iterable[RoundData], reference: Reference, settings: Settings,
-                    counties: Mapping[str, RoundResult]) -> RoundResult:
-    """The country's indicators, changes, trends and uptake over the national rounds."""
+                    counties: Mapping[str, RoundResult],
+                    links: Mapping[str, Mapping[int, tuple]] | None = None) -> RoundResult:
+    """The country's indicators, changes, trends and uptake over the national rounds.
+
+    The country's totals are linked to the counties' published tables: each is
+    the sum of the counties' totals, protected and audited with them
+    (`evaluation.country_disclosure`)."""
+    from evaluation.country_disclosure import protect_country
+
     ordered = sorted(rounds, key=lambda r: r.year)
     whole = country_reference(reference)
     as_one = [RoundData(r.year, COUNTRY_CODE, r.tables, r.report) for r in ordered]
     level = settings.confidence_level
-    threshold = settings.suppression_threshold
     internal = pd.concat([indicator_table(r, whole, settings) for r in as_one],
                          ignore_index=True)
-    published = suppress_table(internal, threshold)
-    county_rows = pd.concat([c.indicators for c in counties.values()], ignore_index=True) \
+    raw_uptake = uptake(as_one, whole, settings)
+    country_rows = internal.loc[internal["level"] == COUNTY]
+    protected = protect_country(country_rows, raw_uptake, counties, links or {}, settings)
+    country = protected.indicators
+    municipal = pd.concat([c.indicators.loc[c.indicators["level"] == MUNICIPALITY]
+                           for c in counties.values()], ignore_index=True) \
         if counties else internal.iloc[0:0]
-    country = published.loc[published["level"] == COUNTY]
-    if threshold > 0:
-        country = withhold_country(country, county_rows)
-    municipal = published.loc[published["level"] == MUNICIPALITY]
     # judged with every municipality: the fixed population of the census shares
     judged = assign_status(pd.concat([country, municipal]), level)
     country = judged.loc[judged["level"] == COUNTY]
@@ -178,11 +162,11 @@ def compute_country(rounds: Iterable[RoundData], reference: Reference, settings:
     return RoundResult(
         year=current.year, region=COUNTRY_CODE, region_name=COUNTRY_NAME,
         municipalities=whole.county_municipalities(COUNTRY_CODE),
-        years=[r.year for r in ordered], rounds={r.year: r for r in as_one},
+        years=[r.year for r in ordered], rounds=protected.rounds,
         indicators=_as_country(country[TIDY_COLUMNS]).reset_index(drop=True),
         changes=_as_country(change), trends=_as_country(trends(country, level)),
-        uptake=suppress_uptake(uptake(as_one, whole, settings), threshold),
-        validation=current.report, settings=settings,
+        uptake=protected.uptake, validation=current.report, settings=settings,
+        extra={"disclosure": protected.summary},
     )
 
 
@@ -273,12 +257,13 @@ def compute_national(data: str | Path, year: int, strict: bool = False,
             unassigned = unassigned_findings(round_, origins, reference)
     synthetic = is_synthetic(data, year)
     counties: dict[str, RoundResult] = {}
+    links: dict[str, dict] = {}
     for code, parts in sorted(per_county.items()):
         if parts[-1].year != year:
             continue  # data in earlier rounds only: nothing to report this round
-        counties[code] = compute_round(parts, reference, settings)
+        counties[code], links[code] = protected_round(parts, reference, settings)
         counties[code].extra["synthetic"] = synthetic
-    country = compute_country(national.values(), reference, settings, counties)
+    country = compute_country(national.values(), reference, settings, counties, links)
     country.extra["synthetic"] = synthetic
     return NationalResult(
         year=year, years=sorted(national), country=country, counties=counties,

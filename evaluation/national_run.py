@@ -36,6 +36,7 @@ from evaluation.runner import (
     downloads,
     execute_reports,
     notebook,
+    record_withheld,
     write_county_pages,
 )
 from evaluation.site import Link, write_national_index
@@ -109,6 +110,9 @@ def _write_round_files(result: NationalResult, stage: Path, inputs: list[Path],
     write_indicator_files(result, stage)  # type: ignore[arg-type]  # has .indicators
     write_validation_csv(result.validation, stage / "validation.csv")
     write_manifest(stage / "manifest.json", inputs, parameters, timings, print_)
+    record_withheld(stage / "manifest.json",
+                    {"00": result.country.extra.get("disclosure", {}),
+                     **{cc: c.extra.get("disclosure", {}) for cc, c in result.counties.items()}})
     for cc, county in result.counties.items():
         write_county_pages(county, stage / cc, codes, manifest="../manifest.json",
                            parent=Link(f"Uppföljning {county.year} i hela landet",

@@ -203,8 +203,42 @@ def indicator_summary(result: RoundResult, ind: Indicator) -> Html:
         parts.append(f" (95 % konfidensintervall {escape(interval)})")
     parts.append(f". <strong>Mål 2030:</strong> {escape(target_text(ind))}. "
                  f"<strong>Status:</strong> {status_badge(row.get('status'))}</p>")
+    if ind.id == "1.6":
+        parts.append(f"<p>{escape(completion_coverage(result))}</p>")
     parts.append(f"<p>{escape(ind.definition)}</p>")
     return Html("".join(parts))
+
+
+def completion_coverage(result: RoundResult, area_code: str | None = None) -> str:
+    """How many participants 1.6 rests on: "922 av 1 795 deltagare har uppgift om
+    fullföljande" (both counts from the published table, ".." when withheld)."""
+    area_code = area_code or result.region
+    known = _row(result, "1.6", area_code) or {}
+    every = _row(result, "1.4", area_code) or {}
+
+    def shown(row: dict, column: str) -> str:
+        if row.get("suppressed"):
+            return fmt.WITHHELD
+        return fmt.number(row.get(column))
+
+    return (f"{shown(known, 'denominator')} av {shown(every, 'numerator')} deltagare har "
+            "uppgift om fullföljande.")
+
+
+def disclosure_text(result: RoundResult) -> Html:
+    """How many figures disclosure control withheld this round, and why."""
+    from evaluation.disclosure import withheld_counts
+
+    summary = result.extra.get("disclosure", {})
+    threshold = summary.get("threshold", result.settings.suppression_threshold)
+    if not threshold:
+        return paragraph("Röjandeskyddet är avstängt i denna körning (tröskel 0).")
+    primary, secondary = withheld_counts(summary, result.year)
+    return paragraph(
+        f"Röjandeskydd {result.year}: {fmt.number(primary + secondary)} uppgifter visas som "
+        f"”{fmt.WITHHELD}”, {fmt.number(primary)} primärt (färre än {threshold} föräldrar, "
+        f"eller en sådan skillnad) och {fmt.number(secondary)} sekundärt (så att ingen "
+        "skyddad uppgift kan räknas fram ur de andra).")
 
 
 # ---------------------------------------------------------------- uptake
@@ -380,18 +414,24 @@ def programmes(result: RoundResult, code: str) -> Html:
     offered = _own(result, "program", code)
     if offered.empty:
         return paragraph("Inga program rapporterades.")
-    threshold = result.settings.suppression_threshold
     catalogue = _catalogue()
     rows = []
     for r in offered.sort_values("programme_name").to_dict("records"):
         klass = catalogue.get(r["programme"], "Ej klassificerat") if r["in_catalogue"] \
             else "Ej klassificerat"
         rows.append([r["programme_name"], SECTOR_LABELS.get(r["sector"], r["sector"]), klass,
-                     fmt.count(r["groups"], 0), fmt.count(r["participants"], threshold),
-                     fmt.count(r["completed"], threshold), fmt.yes_no(r["followed_up"])])
+                     fmt.count(r["groups"], 0), _published_count(r, "participants"),
+                     _published_count(r, "completed"), fmt.yes_no(r["followed_up"])])
     return table("Program som erbjuds", ["Program", "Sektor", "Evidensklass", "Grupper",
                                          "Deltagare", "Fullföljt", "Följs upp"],
                  rows, numeric=(3, 4, 5))
+
+
+def _published_count(row: dict, column: str) -> str:
+    """A programme row's count as published: ".." when withheld."""
+    if row.get(f"{column}_withheld"):
+        return fmt.WITHHELD
+    return fmt.count(row[column], 0)
 
 
 def _catalogue() -> dict[str, str]:

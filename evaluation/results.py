@@ -11,11 +11,12 @@ from typing import Self
 
 import pandas as pd
 
-from evaluation.compute import TIDY_COLUMNS, indicator_table
+from evaluation.compute import TIDY_COLUMNS, build_context, indicator_table
 from evaluation.config import Settings
-from evaluation.disclosure import suppress_table, suppress_uptake
+from evaluation.disclosure import protect_round
 from evaluation.exceptions import ParameterError
 from evaluation.model import RoundData, ValidationReport
+from evaluation.published import PublishedRound
 from evaluation.reference import Reference
 from evaluation.status import assign_status, changes, trends
 from evaluation.uptake import Uptake, uptake
@@ -49,7 +50,9 @@ class Stored:
 
 @dataclass
 class RoundResult(Stored):
-    """Everything the round's reports show, already disclosure-controlled."""
+    """Everything the round's reports show, already disclosure-controlled: the
+    round's published tables and nothing else (no count of parents before
+    disclosure control, no validated input table)."""
 
     kind = "round result"
 
@@ -60,8 +63,8 @@ class RoundResult(Stored):
     municipalities: pd.DataFrame
     #: Years of the rounds so far, oldest first; the last is `year`.
     years: list[int]
-    #: The validated data of each round, by year (internal: not for display).
-    rounds: dict[int, RoundData]
+    #: The published survey tables of each round, by year (counts protected).
+    rounds: dict[int, PublishedRound]
     #: The published tidy indicator table of every round so far (DESIGN §6).
     indicators: pd.DataFrame
     changes: pd.DataFrame
@@ -72,7 +75,7 @@ class RoundResult(Stored):
     extra: dict = field(default_factory=dict)
 
     @property
-    def current(self) -> RoundData:
+    def current(self) -> PublishedRound:
         return self.rounds[self.year]
 
     @property
@@ -86,7 +89,17 @@ class RoundResult(Stored):
 
 def compute_round(history: Sequence[RoundData], reference: Reference,
                   settings: Settings) -> RoundResult:
-    """Compute a round and everything it is compared with; the last year is the round."""
+    """Compute a round and everything it is compared with; the last year is the round.
+
+    Every round's linked tables are protected and audited before anything is
+    kept: a failing audit raises `DisclosureError` and nothing is published."""
+    return protected_round(history, reference, settings)[0]
+
+
+def protected_round(history: Sequence[RoundData], reference: Reference,
+                    settings: Settings) -> tuple[RoundResult, dict]:
+    """The round's result, and (internal, never stored) its linked tables and
+    protection per year, which a national round links to the country's totals."""
     if not history:
         raise ParameterError("compute_round needs at least one round")
     ordered = sorted(history, key=lambda r: r.year)
@@ -98,26 +111,30 @@ def compute_round(history: Sequence[RoundData], reference: Reference,
         raise ParameterError(f"rounds must be of one region, got {sorted(regions)}")
     current = ordered[-1]
     level = settings.confidence_level
-    threshold = settings.suppression_threshold
 
+    contexts = [build_context(r, reference, settings) for r in ordered]
     internal = pd.concat([indicator_table(r, reference, settings) for r in ordered],
                          ignore_index=True)
-    published = assign_status(suppress_table(internal, threshold), level)
+    raw_uptake = uptake(ordered, reference, settings)
+    protected = protect_round(contexts, internal, raw_uptake, settings)
+    published = assign_status(protected.indicators, level)
     county = reference.county(current.region)
-    return RoundResult(
+    result = RoundResult(
         year=current.year,
         region=str(county["code"]),
         region_name=str(county["name"]),
         municipalities=reference.county_municipalities(current.region),
         years=years,
-        rounds={r.year: r for r in ordered},
+        rounds=protected.rounds,
         indicators=published[TIDY_COLUMNS],
         changes=changes(published, level),
         trends=trends(published, level),
-        uptake=suppress_uptake(uptake(ordered, reference, settings), threshold),
+        uptake=protected.uptake,
         validation=current.report,
         settings=settings,
+        extra={"disclosure": protected.summary},
     )
+    return result, protected.links
 
 
 def csv_frame(indicators: pd.DataFrame) -> pd.DataFrame:

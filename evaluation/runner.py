@@ -186,6 +186,18 @@ def downloads(manifest: str = "manifest.json") -> list[Link]:
     ]
 
 
+def record_withheld(manifest: Path, summaries: dict[str, dict]) -> None:
+    """Add the cells disclosure control withheld, per area and round, to the manifest."""
+    import json
+
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["cells_withheld"] = {area: {"threshold": s.get("threshold"),
+                                     "rounds": s.get("rounds", {})}
+                              for area, s in summaries.items()}
+    manifest.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                        encoding="utf-8")
+
+
 @dataclass(frozen=True)
 class RunResult:
     """What a run did: where the round is, and whether it was already up to date."""
@@ -284,6 +296,7 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
         timings["total"] = round(time.perf_counter() - started, 3)
         write_manifest(stage / "manifest.json", inputs,
                        {**parameters, "rounds": result.years}, timings, print_, data=data)
+        record_withheld(stage / "manifest.json", {result.region: result.extra["disclosure"]})
         write_county_pages(result, stage, codes)
         target = publish(stage, out, year)
     except BaseException:

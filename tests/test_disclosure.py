@@ -1,165 +1,172 @@
-"""Disclosure control: primary and secondary suppression on hand-built tables."""
+"""Disclosure control over linked tables: hand-built cases an intruder could undo,
+the audit catching them, and the example rounds passing it."""
 
 from __future__ import annotations
+
+import pickle
 
 import pandas as pd
 import pytest
 
-from evaluation.disclosure import complementary, is_small, small_counts, suppress_table
-from evaluation.status import changes
+from evaluation.audit import Form, Linked, audit, protect
+from evaluation.config import Settings, load_settings
+from evaluation.disclosure import DisclosureError, protect_round, require_passed
+from evaluation.reference import load_reference
+from evaluation.results import RoundResult
+from evaluation.runner import compute, history
+
+THRESHOLD = 5
 
 
-def rows(indicator: str, county: tuple[int, int], munis: dict[str, tuple[int, int] | None],
-         per: float = 1000.0, year: int = 2024) -> list[dict]:
-    out = []
-    for level, code, counts in [("county", "18", county),
-                                *(("municipality", c, v) for c, v in munis.items())]:
-        num, den = counts if counts is not None else (None, None)
-        out.append({
-            "round": year, "level": level, "area_code": code, "area_name": code,
-            "indicator": indicator, "numerator": num, "denominator": den,
-            "value": None if num is None else num / den * per,
-            "ci_low": None if num is None else 0.0, "ci_high": None if num is None else 1.0,
-            "target": None, "status": None if num is None else "baslinje",
-            "suppressed": False,
-        })
-    return out
+def county_of(counts: dict[str, int]) -> tuple[Linked, dict[str, tuple]]:
+    """Municipalities' counts and the county total, as linked cells."""
+    linked = Linked()
+    keys = {}
+    parts = []
+    for name, value in counts.items():
+        v = linked.var(value)
+        key = ("cell", name)
+        form = Form(key, ((v, 1.0),), value)
+        linked.add(key, [form], 1.0, name)
+        keys[name] = key
+        parts.append(form)
+    total = Form(("total",), tuple((f.terms[0][0], 1.0) for f in parts),
+                 sum(counts.values()), tuple(f.key for f in parts))
+    linked.add(("total",), [total], 10.0, "länet")
+    return linked, keys
 
 
-def tidy(*parts: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame([r for part in parts for r in part])
-    for col in ("numerator", "denominator"):
-        frame[col] = frame[col].astype("Int64")
-    for col in ("value", "ci_low", "ci_high"):
-        frame[col] = frame[col].astype("Float64")
-    frame["status"] = frame["status"].astype("str")
-    return frame
+def test_a_county_total_minus_its_published_parts_is_caught():
+    linked, keys = county_of({"Laxå": 3, "Kumla": 40, "Nora": 25})
+    result = audit(linked, {keys["Laxå"]}, THRESHOLD)
+    assert not result.passed
+    failure = result.failures[0]
+    assert failure.label == "Laxå"
+    assert failure.low == pytest.approx(3) and failure.high == pytest.approx(3)
 
 
-def withheld(table: pd.DataFrame, indicator: str = "1.4") -> list[str]:
-    part = table.loc[(table["indicator"] == indicator) & table["suppressed"]]
-    return part["area_code"].tolist()
+def test_a_second_cell_makes_the_small_count_unrecoverable():
+    linked, keys = county_of({"Laxå": 3, "Kumla": 40, "Nora": 25})
+    protection = protect(linked, THRESHOLD)
+    assert protection.audit.passed
+    assert keys["Laxå"] in protection.withheld
+    # the cheapest complement is one municipality, never the county total
+    assert ("total",) not in protection.withheld
+    assert protection.primary == 1 and protection.secondary == 1
+    laxa = next(r for r in protection.audit.ranges if r.label == "Laxå")
+    assert laxa.width >= THRESHOLD
 
 
-RATE = rows("1.4", (100, 20000), {"1880": (3, 5000), "1881": (40, 5000), "1885": (57, 10000)})
+def test_started_minus_completed_on_a_profile_row_is_caught():
+    linked = Linked()
+    started, completed = linked.var(9), linked.var(8)
+    linked.add(("started",), [Form(("started",), ((started, 1.0),), 9)], 1.0, "påbörjat")
+    linked.add(("completed",), [Form(("completed",), ((completed, 1.0),), 8)], 1.0,
+               "fullföljt")
+    linked.inequalities.append(Form(("le",), ((completed, 1.0), (started, -1.0)), 0))
+    linked.implied.append((Form(("gap",), ((started, 1.0), (completed, -1.0)), 1),
+                           "inte fullföljt"))
+    assert audit(linked, set(), THRESHOLD).failures[0].label == "inte fullföljt"
+    protection = protect(linked, THRESHOLD)
+    assert protection.audit.passed
+    assert protection.withheld  # one of the two is withheld for the implied 1
 
 
-def test_small_count_is_withheld_with_its_value_interval_and_status():
-    out = suppress_table(tidy(RATE), threshold=5)
-    kumla = out.loc[out["area_code"] == "1880"].iloc[0]
-    assert kumla["suppressed"]
-    for col in ("numerator", "denominator", "value", "ci_low", "ci_high", "status"):
-        assert pd.isna(kumla[col]), col
+def test_a_withheld_figure_that_protects_nothing_is_released():
+    linked, keys = county_of({"Laxå": 3, "Kumla": 40, "Nora": 25})
+    protection = protect(linked, THRESHOLD, fixed={("total",): "secondary",
+                                                   keys["Kumla"]: "secondary"})
+    # with Laxå, Kumla and the total all withheld nothing pins any of them; but a
+    # total known from its published parts would be released
+    linked2, keys2 = county_of({"Kumla": 40, "Nora": 25})
+    released = protect(linked2, THRESHOLD, fixed={("total",): "secondary"})
+    assert ("total",) not in released.withheld
+    assert protection.audit.passed
 
 
-def test_one_hidden_cell_beside_a_published_total_hides_the_next_smallest():
-    # 3 is hidden; 100 − 40 − 57 would give it back, so 40 (smaller than 57) goes too.
-    out = suppress_table(tidy(RATE), threshold=5)
-    assert withheld(out) == ["1880", "1881"]
-    assert out.loc[out["area_code"] == "18", "numerator"].iloc[0] == 100
+def test_threshold_zero_withholds_nothing():
+    linked, _ = county_of({"Laxå": 3, "Kumla": 40})
+    assert protect(linked, 0).withheld == {}
 
 
-def test_two_hidden_cells_need_no_third():
-    table = tidy(rows("1.4", (100, 20000),
-                      {"1880": (3, 5000), "1881": (2, 5000), "1885": (95, 10000)}))
-    assert withheld(suppress_table(table, threshold=5)) == ["1880", "1881"]
+@pytest.fixture(scope="module", params=[2024, 2026])
+def example(request) -> RoundResult:
+    return compute("data/example", request.param)
 
 
-def test_small_county_total_is_withheld_too():
-    # County 4 parents: itself small. Its one municipality with parents is hidden; the
-    # total is not published, so nothing else needs to go.
-    table = tidy(rows("1.4", (4, 20000),
-                      {"1880": (4, 5000), "1881": (0, 5000), "1885": (0, 10000)}))
-    assert withheld(suppress_table(table, threshold=5)) == ["18", "1880"]
+def test_example_rounds_pass_the_audit_and_count_what_they_withhold(example):
+    summary = example.extra["disclosure"]
+    counts = summary["rounds"][str(example.year)]
+    assert counts["primary"] > 0 and counts["secondary"] > 0
+    assert summary["sensitive_counts_audited"] > 0
 
 
-def test_two_municipalities_one_hidden_hides_the_other():
-    # 30 − 27 = 3: with only two municipalities the second one (27) is hidden as well.
-    table = tidy(rows("1.4", (30, 9000), {"1880": (3, 5000), "1881": (27, 4000)}))
-    assert withheld(suppress_table(table, threshold=5)) == ["1880", "1881"]
+def test_skipping_secondary_protection_is_caught_by_the_audit():
+    from evaluation.compute import build_context, indicator_table
+    from evaluation.uptake import uptake
+
+    reference, settings = load_reference(), load_settings()
+    rounds = history("data/example", 2026, "18", reference=reference)
+    contexts = [build_context(r, reference, settings) for r in rounds]
+    internal = pd.concat([indicator_table(r, reference, settings) for r in rounds],
+                         ignore_index=True)
+    raw = uptake(rounds, reference, settings)
+    with pytest.raises(DisclosureError, match="Publiceringen stoppades: uppgiften om"):
+        protect_round(contexts, internal, raw, settings, secondary=False)
 
 
-def test_a_municipality_alone_with_few_parents_hides_the_county_as_well():
-    # Only Örebro answered, with 3 parents: the county total is the same 3.
-    table = tidy(rows("1.4", (3, 5000), {"1880": (3, 5000), "1881": None}))
-    assert withheld(suppress_table(table, threshold=5)) == ["18", "1880"]
+def test_audit_failure_message_is_one_swedish_line():
+    linked, keys = county_of({"Laxå": 3, "Kumla": 40})
+    with pytest.raises(DisclosureError) as caught:
+        require_passed(audit(linked, {keys["Laxå"]}, THRESHOLD))
+    text = str(caught.value)
+    assert "\n" not in text and "Laxå" in text and "Inget publicerades" in text
 
 
-def test_zero_is_not_a_small_count():
-    table = tidy(rows("1.4", (60, 20000), {"1880": (0, 5000), "1881": (60, 15000)}))
-    assert withheld(suppress_table(table, threshold=5)) == []
+def _walk(obj, seen=None):
+    seen = seen if seen is not None else set()
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    yield obj
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _walk(k, seen)
+            yield from _walk(v, seen)
+    elif isinstance(obj, list | tuple | set | frozenset):
+        for v in obj:
+            yield from _walk(v, seen)
+    elif hasattr(obj, "__dict__") and not isinstance(obj, pd.DataFrame | pd.Series | type):
+        yield from _walk(vars(obj), seen)
 
 
-def test_threshold_is_configurable_and_zero_turns_it_off():
-    table = tidy(rows("1.4", (100, 20000),
-                      {"1880": (7, 5000), "1881": (40, 5000), "1885": (53, 10000)}))
-    assert withheld(suppress_table(table, threshold=5)) == []
-    assert withheld(suppress_table(table, threshold=10)) == ["1880", "1881"]
-    assert withheld(suppress_table(tidy(RATE), threshold=0)) == []
+def test_no_unprotected_count_reaches_the_stored_round(example, tmp_path):
+    from evaluation.audit import Linked as LinkedTables
+    from evaluation.model import RoundData
+
+    back = pickle.loads(pickle.dumps(example))
+    objects = list(_walk(back))
+    # no validated input round and no linked tables (they hold the true values)
+    assert not any(isinstance(o, RoundData | LinkedTables) for o in objects)
+    # every withheld programme count is empty in the stored tables
+    raw = {r.year: r for r in history("data/example", example.year, "18")}[example.year]
+    raw_prog = raw.tables["program"]
+    stored = back.current.tables["program"]
+    for col in ("participants", "completed"):
+        flagged = stored[f"{col}_withheld"]
+        assert flagged.any()
+        assert stored.loc[flagged, col].isna().all()
+    # women and men are published only as totals
+    assert not {"participants_women", "participants_men"} & set(stored.columns)
+    small = raw_prog["participants"].between(1, THRESHOLD - 1)
+    assert small.any()
+    assert stored["participants"].between(1, THRESHOLD - 1).sum() == 0
+    table = back.indicators
+    for col in ("numerator", "denominator", "value"):
+        assert table.loc[table["suppressed"], col].isna().all()
 
 
-def test_share_of_parents_checks_the_complement_as_well():
-    # 28 men of 30 parents leaves 2 women: a count of 1–4, so the share is withheld.
-    table = tidy(rows("1.5", (58, 90), {"1880": (28, 30), "1881": (30, 60)}, per=1.0))
-    out = suppress_table(table, threshold=5)
-    assert withheld(out, "1.5") == ["1880", "1881"]
-
-
-def test_census_indicators_are_never_withheld():
-    table = tidy(rows("3.1", (2, 3), {"1880": (1, 1), "1881": (0, 1), "1885": (1, 1)},
-                      per=1.0))
-    assert withheld(suppress_table(table, threshold=5), "3.1") == []
-
-
-def test_each_round_is_protected_on_its_own():
-    table = tidy(RATE, rows("1.4", (100, 20000),
-                            {"1880": (33, 5000), "1881": (10, 5000), "1885": (57, 10000)},
-                            year=2026))
-    out = suppress_table(table, threshold=5)
-    assert out.loc[out["suppressed"], "round"].tolist() == [2024, 2024]
-
-
-def test_change_is_not_given_where_either_round_is_withheld():
-    table = tidy(RATE, rows("1.4", (120, 20000),
-                            {"1880": (20, 5000), "1881": (40, 5000), "1885": (60, 10000)},
-                            year=2026))
-    out = changes(suppress_table(table, threshold=5))
-    by_area = out.set_index("area_code")
-    assert pd.isna(by_area.loc["1880", "ratio"])      # withheld in 2024
-    assert pd.isna(by_area.loc["1881", "ratio"])      # the second cell in 2024
-    assert by_area.loc["1885", "ratio"] == pytest.approx(60 / 57)
-
-
-def test_small_counts_and_the_complementary_cell_are_found_in_a_plain_series():
-    counts = pd.Series([0, 3, 12, 8, None], index=list("abcde"), dtype="Int64")
-    small = small_counts(counts, 5)
-    assert small.tolist() == [False, True, False, False, False]
-    assert complementary(counts, small).tolist() == [False, False, False, True, False]
-    assert not complementary(counts, small, total_published=False).any()
-    assert is_small(1, 5) and is_small(4, 5) and not is_small(5, 5) and not is_small(0, 5)
-
-
-def test_municipality_withheld_in_one_parent_indicator_is_withheld_in_all():
-    # 1.4 hides 1880 (3 parents) and its second cell 1881 (40). Nothing in 1.6 is small,
-    # but it counts the same parents: 1881's 40 who started would give back its 1.4
-    # figure, so 1881 is withheld there as well. 1880 has no 1.6 value, so 1881 is the
-    # only hidden 1.6 cell beside a published total: 1885 goes too, and then in 1.4 as
-    # well (hiding more never uncovers anything).
-    completed = rows("1.6", (77, 97), {"1880": None, "1881": (30, 40), "1885": (47, 57)},
-                     per=1.0)
-    out = suppress_table(tidy(RATE, completed), threshold=5)
-    assert withheld(out, "1.6") == ["1881", "1885"]
-    assert withheld(out, "1.4") == ["1880", "1881", "1885"]
-
-
-def test_second_cell_chosen_for_one_indicator_protects_the_others():
-    # 1.5: only 1885 is small (2 women beside 55 men). Its second cell is the next
-    # smallest there: 1880 (5 men, 5 women) rather than 1881 (10 men). 1.4 has nothing
-    # small, but then holds exactly these two hidden cells, so no third is needed.
-    men = rows("1.5", (70, 100), {"1880": (5, 10), "1881": (10, 33), "1885": (55, 57)},
-               per=1.0)
-    rate = rows("1.4", (100, 20000), {"1880": (10, 5000), "1881": (33, 5000),
-                                      "1885": (57, 10000)})
-    out = suppress_table(tidy(rate, men), threshold=5)
-    assert withheld(out, "1.5") == ["1880", "1885"]
-    assert withheld(out, "1.4") == ["1880", "1885"]
+def test_a_disabled_threshold_publishes_every_count():
+    result = compute("data/example", 2024, settings=Settings(suppression_threshold=0))
+    assert not result.indicators["suppressed"].any()
+    assert not result.current.tables["program"]["participants_withheld"].any()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,7 +29,7 @@ from builders import (
 
 from evaluation.cli import main
 from evaluation.example import write_national_example
-from evaluation.national import compute_national, withhold_country
+from evaluation.national import compute_national
 from evaluation.runner import compute
 
 YES5 = ["Ja"] * 5
@@ -255,19 +256,18 @@ def test_county_in_a_national_round_equals_the_county_run_alone(tmp_path):
         assert all(mine[t][0] <= counts[t][0] for t in counts)
 
 
-def test_country_cell_is_withheld_when_one_county_cell_is(tmp_path):
-    def row(level, code, value, suppressed):
-        return {"round": 2026, "level": level, "area_code": code, "area_name": code,
-                "indicator": "1.5", "numerator": None if suppressed else 3,
-                "denominator": None if suppressed else 10, "value": value, "ci_low": None,
-                "ci_high": None, "target": None, "status": None, "suppressed": suppressed}
-
-    country = pd.DataFrame([row("country", "00", 0.3, False)])
-    one_hidden = pd.DataFrame([row("county", "09", None, True), row("county", "10", 0.3, False)])
-    two_hidden = pd.DataFrame([row("county", "09", None, True), row("county", "10", None, True)])
-    assert withhold_country(country, one_hidden)["suppressed"].tolist() == [True]
-    assert withhold_country(country, one_hidden)["value"].isna().all()
-    assert withhold_country(country, two_hidden)["suppressed"].tolist() == [False]
+def test_no_country_cell_gives_away_a_single_withheld_county_cell(published):
+    out, _ = published
+    with (out / "2026" / "indicators.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["indicator"] in ("1.4", "1.5", "1.6")]
+    for indicator in ("1.4", "1.5", "1.6"):
+        country = [r for r in rows if r["indicator"] == indicator and r["level"] == "country"]
+        counties = [r for r in rows if r["indicator"] == indicator and r["level"] == "county"]
+        hidden = sum(r["suppressed"] == "true" for r in counties)
+        if country and country[0]["suppressed"] == "false":
+            assert hidden != 1  # the country minus the published counties would tell
+    manifest = json.loads((out / "2026" / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["cells_withheld"]) == {"00", "09", "10"}
 
 
 def _digest(folder: Path) -> dict[str, str]:

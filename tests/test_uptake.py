@@ -13,7 +13,7 @@ import pytest
 from test_indicators import _prog, make_reference, make_round
 
 from evaluation.config import Settings
-from evaluation.disclosure import suppress_uptake
+from evaluation.results import compute_round
 from evaluation.uptake import uptake
 
 ANSWERS = [{"municipality": code, "steering_group": True, "local_plan": True,
@@ -110,17 +110,15 @@ def test_matrix_shows_offers_and_leaves_silent_municipalities_empty(result):
     assert only_2024.loc["1884"].isna().all()  # Nora did not answer
 
 
-def test_small_participant_counts_are_shown_as_less_than_five_with_a_second_cell(result):
-    published = suppress_uptake(result, threshold=5)
+def test_small_participant_counts_are_withheld_as_two_dots_and_large_ones_shown():
+    published = compute_round([ROUND_2024, ROUND_2026], make_reference(), Settings()).uptake
     first = published.programmes.loc[published.programmes["round"] == 2024]
     by_id = first.set_index("programme")
-    # delta 3 parents: "<5"; the county total 63 would give it back from 20 + 10 + 30,
-    # so the next smallest, gamma (10), is withheld as well.
-    assert by_id.loc["delta", "participants_text"] == "<5"
-    assert by_id.loc["gamma", "participants_text"] == ".."
-    assert by_id.loc[["delta", "gamma"], "participants"].isna().all()
+    # delta: 3 parents, withheld as ".." (never "<5", which would say 1 to 4)
+    assert by_id.loc["delta", "participants_text"] == ".."
+    assert pd.isna(by_id.loc["delta", "participants"])
     assert by_id.loc["alfa", "participants_text"] == "20"
     classes = published.by_evidence_class.set_index(["round", "evidence_class"])
-    assert classes.loc[(2024, "D"), "participants_text"] == "<5"
-    assert classes.loc[(2024, "C"), "participants_text"] == ".."
+    assert classes.loc[(2024, "D"), "participants_text"] == ".."
+    assert "<5" not in set(published.programmes["participants_text"])
     assert not classes.loc[(2026, "A"), "suppressed"]
