@@ -34,7 +34,7 @@ from evaluation.reasons import REASONS
 from evaluation.runner import history
 from evaluation.template import write_template
 from evaluation.validation import normalize_region, validate_round
-from evaluation.validation_report import format_report, write_validation_csv
+from evaluation.validation_report import format_report, write_full_report
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -191,7 +191,7 @@ def test_files_and_sheets_not_read_are_warnings_everywhere_the_evaluator_looks(t
     assert by_reason(result, "unread_file")[1].expected == "byt namn till program_lekeberg.csv"
     text = format_report(result.report)
     assert "VARNING    gammalt.xlsx, blad 'Program': bladet 'Program' är dolt" in text
-    csv_text = write_validation_csv(result.report, tmp_path / "v.csv").read_text("utf-8-sig")
+    csv_text = write_full_report(result.report, tmp_path / "v.csv").read_text("utf-8-sig")
     assert "inkommet/" in csv_text and "hidden_sheet" in csv_text
     assert all(f.reason in REASONS for f in result.report.findings)
 
@@ -348,7 +348,7 @@ def test_validation_csv_writes_formula_like_cells_as_inert_text(tmp_path):
     rows = [["Örebro", HYPERLINK, "+Skola", "1", "8", "", "", "", "", ""],
             ["Nora", "@SUM(1)", "-Skola", "1", "8", "", "", "", "", ""]]
     result = validate_round(write_round(tmp_path / "data", program_rows=rows), 2024)
-    path = write_validation_csv(result.report, tmp_path / "v.csv")
+    path = write_full_report(result.report, tmp_path / "v.csv")  # the one with values
     with open(path, encoding="utf-8-sig", newline="") as handle:
         cells = [c for row in csv.reader(handle) for c in row]
     assert "'" + HYPERLINK in cells
