@@ -82,7 +82,7 @@ def test_no_table_cell_says_a_count_is_small(round_folder):
 
 
 def test_subtraction_across_published_tables_recovers_nothing(round_folder):
-    with (round_folder / "indicators.csv").open(encoding="utf-8") as handle:
+    with (round_folder / "indicators.csv").open(encoding="utf-8-sig") as handle:
         rows = [r for r in csv.DictReader(handle) if r["round"] == "2026"]
     codes = load_reference().county_municipalities("18")["code"].tolist()
     totals = {(r["area_code"], r["indicator"]): r for r in rows}
