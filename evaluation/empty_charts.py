@@ -17,30 +17,28 @@ def _published(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.loc[rows["value"].notna() & ~withheld]
 
 
+def _chart_rows(table: pd.DataFrame, indicator: str, area_code: str | None,
+                year: int | None, level: str | None) -> pd.DataFrame:
+    """The rows one chart draws: an indicator, narrowed by area, round and level."""
+    rows = table.loc[table["indicator"] == indicator]
+    for column, wanted in (("area_code", area_code), ("round", year), ("level", level)):
+        if wanted is not None:
+            rows = rows.loc[rows[column] == wanted]
+    return rows
+
+
 def has_values(table: pd.DataFrame, indicator: str, *, area_code: str | None = None,
                year: int | None = None, level: str | None = None) -> bool:
     """Whether the chart of `indicator` (for one area over the rounds, or for one
     round across areas of a level) has at least one value to draw."""
-    rows = table.loc[table["indicator"] == indicator]
-    if area_code is not None:
-        rows = rows.loc[rows["area_code"] == area_code]
-    if year is not None:
-        rows = rows.loc[rows["round"] == year]
-    if level is not None:
-        rows = rows.loc[rows["level"] == level]
+    rows = _chart_rows(table, indicator, area_code, year, level)
     return not _published(rows).empty
 
 
 def reason(table: pd.DataFrame, indicator: str, *, area_code: str | None = None,
            year: int | None = None, level: str | None = None) -> str:
     """Why there is nothing to draw: withheld, not answered, or both."""
-    rows = table.loc[table["indicator"] == indicator]
-    if area_code is not None:
-        rows = rows.loc[rows["area_code"] == area_code]
-    if year is not None:
-        rows = rows.loc[rows["round"] == year]
-    if level is not None:
-        rows = rows.loc[rows["level"] == level]
+    rows = _chart_rows(table, indicator, area_code, year, level)
     withheld = bool(rows["suppressed"].fillna(False).astype(bool).any()) if len(rows) else False
     missing = bool((rows["value"].isna() & ~rows["suppressed"].fillna(False).astype(bool)).any()) \
         if len(rows) else True
