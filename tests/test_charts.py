@@ -15,8 +15,8 @@ import pytest
 from matplotlib.collections import LineCollection
 from matplotlib.text import Text
 
-from evaluation import charts
-from evaluation.exceptions import ParameterError
+from evaluation.errors import ParameterError
+from evaluation.report import charts
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -427,7 +427,7 @@ def test_figure_shows_in_html_as_an_image_with_its_escaped_text_alternative(tabl
 
 
 def test_adoption_chart_has_one_bar_per_programme_and_round_and_says_each_count():
-    from evaluation.charts import adoption_chart, alt_text_adoption
+    from evaluation.report.charts import adoption_chart, alt_text_adoption
 
     programmes = pd.DataFrame({
         "round": [2024, 2024, 2026, 2026, 2026],

@@ -2,8 +2,8 @@ import pandera.errors
 import pytest
 from builders import write_round
 
-from evaluation.contracts import check_tables
-from evaluation.validation import validate_round
+from evaluation.intake.contracts import check_tables
+from evaluation.intake.validation import validate_round
 
 
 def test_validated_tables_keep_the_contract(tmp_path):

@@ -14,9 +14,10 @@ import jinja2
 import pandas as pd
 import pytest
 
-from evaluation import charts, report
-from evaluation.formatting import NBSP, value_text
-from evaluation.runner import compute
+from evaluation.analysis.rounds import compute
+from evaluation.report import charts
+from evaluation.report import sections as report
+from evaluation.report.formatting import NBSP, value_text
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "evaluation" / "templates"

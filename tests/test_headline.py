@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from evaluation import headline as h
+from evaluation.report import headline as h
 
 COUNTY = "18"
 NAMES = pd.DataFrame({"code": ["1814", "1860", "1884"],

@@ -18,14 +18,15 @@ import math
 import pandas as pd
 import pytest
 
-from evaluation.compute import TIDY_COLUMNS, indicator_table
-from evaluation.config import Settings
-from evaluation.downloads import write_indicator_files
-from evaluation.indicators import GOAL_AREAS, REGISTRY, get
-from evaluation.model import RoundData, ValidationReport
-from evaluation.reference import Reference
-from evaluation.results import RoundResult, compute_round
-from evaluation.schema import TABLES
+from evaluation.analysis.results import RoundResult, compute_round
+from evaluation.indicators.compute import TIDY_COLUMNS
+from evaluation.indicators.registry import GOAL_AREAS, REGISTRY, get
+from evaluation.indicators.table import indicator_table
+from evaluation.intake.model import RoundData, ValidationReport
+from evaluation.intake.reference import Reference
+from evaluation.intake.schema import TABLES
+from evaluation.publish.downloads import write_indicator_files
+from evaluation.settings import Settings
 
 Z95 = 1.959963984540054  # standard normal quantile for a 95 % interval
 

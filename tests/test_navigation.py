@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from evaluation import navigation as nav
-from evaluation.config import Settings
+from evaluation.publish import navigation as nav
+from evaluation.settings import Settings
 
 NAMES = pd.DataFrame({"code": ["1880", "1814", "1860", "1885"],
                       "short_name": ["Örebro", "Lekeberg", "Laxå", "Lindesberg"]})

@@ -16,11 +16,12 @@ import nbformat
 import pytest
 from builders import write_csv
 
-from evaluation import runner
-from evaluation.accessibility import DIGG_COMPLAINT_URL
 from evaluation.cli import main
-from evaluation.example import write_example
-from evaluation.reference import load_reference
+from evaluation.intake.reference import load_reference
+from evaluation.publish import runner
+from evaluation.publish.accessibility import DIGG_COMPLAINT_URL
+from evaluation.report import parameters
+from evaluation.tools.example import write_example
 
 BLEKINGE = "10"
 SCRIPT_NAME = "<script>alert('x')</script> Familjecentralen"
@@ -162,13 +163,13 @@ def test_failing_report_publishes_nothing_and_names_the_cell(tmp_path, monkeypat
     before = _tree_digest(out / "2026")
 
     broken = tmp_path / "notebooks"
-    shutil.copytree(runner.NOTEBOOKS, broken)
-    profile = nbformat.read(broken / runner.PROFILE, as_version=4)
+    shutil.copytree(parameters.NOTEBOOKS, broken)
+    profile = nbformat.read(broken / parameters.PROFILE, as_version=4)
     failing = next(i for i, c in enumerate(profile.cells)
                    if c.cell_type == "code" and "profile_overview" in c.source)
     profile.cells[failing].source = "raise ValueError('trasig cell')"
-    nbformat.write(profile, broken / runner.PROFILE)
-    monkeypatch.setattr(runner, "NOTEBOOKS", broken)
+    nbformat.write(profile, broken / parameters.PROFILE)
+    monkeypatch.setattr(parameters, "NOTEBOOKS", broken)
     capsys.readouterr()
 
     assert main(args) == 1
@@ -235,7 +236,7 @@ def test_every_run_leaves_a_log_naming_what_it_did(gotland):
 
 
 def test_second_run_on_the_same_output_exits_at_once(gotland, capsys):
-    from evaluation.publish import RunLock
+    from evaluation.publish.staging import RunLock
 
     _, out, args = gotland
     with RunLock(out):

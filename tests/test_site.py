@@ -10,8 +10,8 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 import pytest
 
-from evaluation.exceptions import ParameterError
-from evaluation.site import Link, published_rounds, write_round_index, write_site_index
+from evaluation.errors import ParameterError
+from evaluation.publish.site import Link, published_rounds, write_round_index, write_site_index
 
 
 class Links(HTMLParser):
@@ -173,7 +173,7 @@ def test_site_index_without_rounds_says_so(tmp_path):
 
 
 def test_round_page_shows_the_change_column_frame_and_pdf_links(tmp_path):
-    from evaluation.site import PageFrame
+    from evaluation.publish.site import PageFrame
 
     round_dir = tmp_path / "2026"
     for name in ("regional.html", "regional.pdf", "kommuner/1880.html", "kommuner/1880.pdf"):

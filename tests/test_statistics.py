@@ -13,8 +13,8 @@ from statistics import NormalDist
 import pytest
 from scipy.stats import binom
 
-from evaluation.exceptions import ParameterError
-from evaluation.statistics import (
+from evaluation.errors import ParameterError
+from evaluation.indicators.statistics import (
     Estimate,
     StatisticsError,
     proportion,

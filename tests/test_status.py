@@ -8,15 +8,7 @@ import pandas as pd
 import pytest
 from test_indicators import base_round, make_reference
 
-from evaluation.config import Settings
-from evaluation.exceptions import ParameterError
-from evaluation.indicators import REGISTRY
-from evaluation.status import (
-    ACHIEVED,
-    BASELINE,
-    NO_SURE_CHANGE,
-    NOT_ON_TRACK,
-    ON_TRACK,
+from evaluation.analysis.status import (
     assign_status,
     changes,
     history_table,
@@ -25,6 +17,10 @@ from evaluation.status import (
     reaches,
     trends,
 )
+from evaluation.errors import ParameterError
+from evaluation.indicators.registry import REGISTRY
+from evaluation.settings import Settings
+from evaluation.vocab import ACHIEVED, BASELINE, NO_SURE_CHANGE, NOT_ON_TRACK, ON_TRACK
 
 
 def row(year, indicator, numerator, denominator, area="18", level="county", per=1.0,

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from test_indicators import _prog, make_reference, make_round
 
-from evaluation.config import Settings
-from evaluation.results import compute_round
-from evaluation.uptake import uptake
+from evaluation.analysis.results import compute_round
+from evaluation.analysis.uptake import uptake
+from evaluation.settings import Settings
 
 ANSWERS = [{"municipality": code, "steering_group": True, "local_plan": True,
             "followup_routine": True} for code in ("1880", "1881", "1885")]

@@ -6,7 +6,14 @@ import re
 
 import pandas as pd
 
-from evaluation.yes_no_table import CELL_MISSING, CELL_WITHHELD, NO, YES, yes_no_ids, yes_no_table
+from evaluation.report.yes_no_table import (
+    CELL_MISSING,
+    CELL_WITHHELD,
+    NO,
+    YES,
+    yes_no_ids,
+    yes_no_table,
+)
 
 NAMES = pd.DataFrame({"code": ["1880", "1814", "1860"],
                       "short_name": ["Örebro", "Lekeberg", "Laxå"]})

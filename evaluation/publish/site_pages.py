@@ -1,0 +1,75 @@
+"""The frame of the site's own pages (site index, round page): path, headline,
+synthetic-data notice and footer, and the site-wide pages a run writes beside
+the rounds (the site index and the accessibility statement)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from evaluation.publish.accessibility import write_statement
+from evaluation.publish.navigation import (
+    METHODS_PAGE,
+    STATEMENT_PAGE,
+    breadcrumb_html,
+    footer_html,
+    publisher,
+)
+from evaluation.publish.site import PageFrame, published_rounds, write_site_index
+from evaluation.report import headline
+
+
+def _notice(result: object) -> str:
+    extra = getattr(result, "extra", {}) or {}
+    if not extra.get("synthetic"):
+        return ""
+    from evaluation.report.sections import synthetic_notice
+
+    return str(synthetic_notice(result.municipalities["code"]))
+
+
+def round_frame(result: object, published: dt.date | None = None,
+                parent: tuple[str, str] | None = None) -> PageFrame:
+    """A county's round page: path, the round's headline, notice and footer.
+    `parent` is (text, href) of the page above (the national round in a national run)."""
+    site = str((getattr(result, "extra", {}) or {}).get("site_root", "../"))
+    path = [("Alla uppföljningar", site + "index.html")]
+    if parent:
+        path.append(parent)
+    path.append((f"Uppföljning {result.year}, {result.region_name}", None))
+    return PageFrame(
+        header=breadcrumb_html(path),
+        headline=headline.as_html(headline.round_sentences(result)),
+        notice=_notice(result),
+        footer=footer_html(publisher(result.settings), published or dt.date.today(),
+                           METHODS_PAGE, site + STATEMENT_PAGE),
+    )
+
+
+def national_frame(country: object, published: dt.date | None = None) -> PageFrame:
+    """A national round page: path, the country's headline, notice and footer (the
+    national round has no methods page of its own: each county's has one)."""
+    return PageFrame(
+        header=breadcrumb_html([("Alla uppföljningar", "../index.html"),
+                                (f"Uppföljning {country.year}, hela landet", None)]),
+        headline=headline.as_html(headline.round_sentences(country)),
+        notice=_notice(country),
+        footer=footer_html(publisher(country.settings), published or dt.date.today(),
+                           None, "../" + STATEMENT_PAGE),
+    )
+
+
+def write_site_pages(out: Path, result: object, settings: object,
+                     region_name: str | None = None) -> None:
+    """The site index (naming the county, with the notice and footer) and the
+    accessibility statement, after a round is published."""
+    out = Path(out)
+    rounds = published_rounds(out)
+    methods = (f"{rounds[0]}/{METHODS_PAGE}" if rounds
+               and (out / str(rounds[0]) / METHODS_PAGE).is_file() else None)
+    frame = PageFrame(
+        notice=_notice(result),
+        footer=footer_html(publisher(settings), dt.date.today(), methods, STATEMENT_PAGE),
+    )
+    write_site_index(out, region_name=region_name or str(result.region_name), frame=frame)
+    write_statement(out, settings)
