@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from evaluation.cli import main
+from evaluation.errors import Reason
 from evaluation.intake.model import Finding
-from evaluation.intake.reasons import REASONS
 from evaluation.intake.validation import validate_round_with_origins
 from evaluation.tools.collection import collection_status
 from evaluation.tools.feedback import ACTIONS, assign_findings, write_feedback
@@ -49,7 +49,7 @@ def test_each_letter_lists_only_its_own_problems_with_what_to_do(letters, valida
     assert [(r[0], r[1], r[2], r[3]) for r in problems] == [
         ("Avvisad", "samlad_enkat.xlsx", "Program 2026", 17),
         ("Varning", "samlad_enkat.xlsx", "Program 2026", 15)]
-    assert problems[0][6] == REASONS["exact_duplicate"]
+    assert problems[0][6] == Reason.EXACT_DUPLICATE.label
     assert problems[0][9] == ACTIONS["exact_duplicate"]
     assert problems[1][5] == "Familjeverkstan"
     karlskoga = openpyxl.load_workbook(
@@ -59,7 +59,7 @@ def test_each_letter_lists_only_its_own_problems_with_what_to_do(letters, valida
 
 
 def test_every_reason_has_advice_in_swedish():
-    assert set(REASONS) <= set(ACTIONS)
+    assert set(Reason) <= set(ACTIONS)
 
 
 def test_a_file_level_problem_goes_to_the_one_municipality_of_its_file(validated):

@@ -1,7 +1,7 @@
 """Reading single cells as Swedish offices write them.
 
 Each parser returns the parsed value, or raises `CellError` with what was
-expected; blank cells are missing (None), never "no" and never zero.
+expected and the `Reason`; blank cells are missing (None), never "no" and never zero.
 """
 
 from __future__ import annotations
@@ -9,19 +9,9 @@ from __future__ import annotations
 import math
 import re
 
+from evaluation.errors import CellError, Reason
 from evaluation.personal_numbers import mask, masked_value
 from evaluation.text import normalize
-
-
-class CellError(ValueError):
-    """A cell value that cannot be read as its column's kind."""
-
-    def __init__(self, message: str, expected: str, reason: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.expected = expected
-        self.reason = reason
-
 
 YES = frozenset({"ja", "j", "x", "1", "yes", "y", "sant", "true", "finns"})
 NO = frozenset({"nej", "n", "0", "no", "falskt", "false", "finns ej", "saknas"})
@@ -64,7 +54,7 @@ def parse_yesno(value: object) -> bool | None:
     if key in NO:
         return False
     raise CellError("inte ett ja/nej-svar", "Ja eller Nej (också J/N, X, 1/0; tomt om okänt)",
-                    "yesno_unreadable")
+                    Reason.YESNO_UNREADABLE)
 
 
 def parse_number(value: object) -> float | None:
@@ -72,22 +62,22 @@ def parse_number(value: object) -> float | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        raise CellError("inte ett tal", "ett tal", "not_a_number")
+        raise CellError("inte ett tal", "ett tal", Reason.NOT_A_NUMBER)
     if isinstance(value, int | float):
         return float(value)
     text = str(value).strip().replace("\u2212", "-")
     text = _THOUSANDS.sub("", text)
     if _SCIENTIFIC.search(text):
         raise CellError("tal i grundpotensform (som 1e3) godtas inte som antal",
-                        "talet utskrivet med siffror, som 1000", "scientific_notation")
+                        "talet utskrivet med siffror, som 1000", Reason.SCIENTIFIC_NOTATION)
     if "_" in text:  # Python reads "1_000", Excel does not
-        raise CellError("inte ett tal", "ett heltal, 0 eller mer", "not_a_number")
+        raise CellError("inte ett tal", "ett heltal, 0 eller mer", Reason.NOT_A_NUMBER)
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
     try:
         return float(text)
     except ValueError:
-        raise CellError("inte ett tal", "ett heltal, 0 eller mer", "not_a_number") from None
+        raise CellError("inte ett tal", "ett heltal, 0 eller mer", Reason.NOT_A_NUMBER) from None
 
 
 def parse_count(value: object) -> int | None:
@@ -95,14 +85,14 @@ def parse_count(value: object) -> int | None:
     if number is None:
         return None
     if not math.isfinite(number) or not number.is_integer():
-        raise CellError("inte ett heltal", "ett heltal, 0 eller mer", "not_whole")
+        raise CellError("inte ett heltal", "ett heltal, 0 eller mer", Reason.NOT_WHOLE)
     if number < 0:
-        raise CellError("negativt antal", "ett heltal, 0 eller mer", "negative_count")
+        raise CellError("negativt antal", "ett heltal, 0 eller mer", Reason.NEGATIVE_COUNT)
     if number > MAX_COUNT:
         raise CellError(f"orimligt stort antal: fler än Sveriges befolkning ({MAX_COUNT:,})"
                         .replace(",", "\u00a0"),
                         f"ett heltal från 0 till {MAX_COUNT:,}".replace(",", "\u00a0"),
-                        "implausible_count")
+                        Reason.IMPLAUSIBLE_COUNT)
     return int(number)
 
 

@@ -2,7 +2,8 @@
 
 Generated from `evaluation.intake.schema`, so a new column is checked by being declared
 once. A failure here is a fault in the toolkit, not in the input: input faults
-are findings of `evaluation.intake.validation`.
+are findings of `evaluation.intake.validation`. It is raised as a `ContractError`
+naming the first breach; pandera's own error is its cause.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from functools import cache
 
 import pandas as pd
+import pandera.errors
 import pandera.pandas as pa
 
+from evaluation.errors import ContractError
 from evaluation.intake.model import SOURCE_COLUMNS
 from evaluation.intake.schema import SECTORS, TABLES, UNIT_TYPES, Column, Table
 
@@ -50,11 +53,39 @@ def table_schema(table_id: str) -> pa.DataFrameSchema:
     columns["source_file"] = pa.Column(str)
     columns["source_sheet"] = pa.Column(str)
     columns["source_row"] = pa.Column("int64", pa.Check.ge(1))
-    assert set(SOURCE_COLUMNS) <= set(columns)
     return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True,
                               unique=list(table.key), name=table_id)
 
 
 def check_tables(tables: dict[str, pd.DataFrame]) -> None:
+    """Raise `ContractError` on the first table that breaks its schema."""
     for table_id, frame in tables.items():
-        table_schema(table_id).validate(frame, lazy=True)
+        try:
+            table_schema(table_id).validate(frame, lazy=True)
+        except pandera.errors.SchemaErrors as exc:
+            raise contract_error(table_id, frame, exc.failure_cases) from exc
+
+
+def contract_error(table_id: str, frame: pd.DataFrame, cases: pd.DataFrame) -> ContractError:
+    """The first breach in pandera's failure cases, with the input cell it came from."""
+    first = cases.iloc[0]
+    check = str(first["check"])
+    # a check over the whole frame lists every column of the row: name none of them
+    column = None if first["schema_context"] == "DataFrameSchema" else str(first["column"])
+    failures = int((cases["check"] == check).sum()) if column is None else int(
+        ((cases["check"] == check) & (cases["column"] == column)).sum())
+    value = None if column is None else first["failure_case"]
+    where = {}
+    index = first["index"]
+    if index is not None and index in frame.index and set(SOURCE_COLUMNS) <= set(frame):
+        source = frame.loc[index]
+        where = {"file": str(source["source_file"]), "sheet": str(source["source_sheet"]),
+                 "row": int(source["source_row"])}
+    text = (f"Tabellen {TABLES[table_id].label!r} bryter mot kontrollen {check!r}"
+            + (f" i kolumnen {column!r}" if column else "")
+            + (f" (värde {str(value)!r})" if value is not None else "")
+            + (f", första gången i {where['file']} rad {where['row']}" if where else "")
+            + f"; {failures} fel. Det är ett fel i verktyget, inte i indata: inget "
+              "publicerades")
+    return ContractError(text, table=table_id, column=column, check=check,
+                         failures=failures, value=value, **where)

@@ -12,13 +12,12 @@ number as Excel shows it), so any figure can be traced back to its cell.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal
 
 import pandas as pd
 
+from evaluation.errors import Reason, Severity
 from evaluation.personal_numbers import mask
 
-Severity = Literal["rejected", "warning", "info"]
 SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row")
 
 
@@ -36,10 +35,14 @@ class Finding:
     message: str
     expected: str = ""
     suggestion: str = ""
-    #: Stable code of the rule that fired; `evaluation.intake.reasons` gives its Swedish label.
-    reason: str = ""
+    #: The rule that fired; its `label` is the Swedish text the reports group by.
+    reason: Reason | None = None
 
     def __post_init__(self) -> None:
+        # Codes given as text become the enums, so a misspelt one fails where it is made.
+        object.__setattr__(self, "severity", Severity(self.severity))
+        if self.reason:
+            object.__setattr__(self, "reason", Reason(self.reason))
         # A file, sheet, header or value may hold a personal identity number: a
         # finding never carries one, whoever made it.
         for name in ("table", "file", "sheet", "column", "value", "message", "expected",
@@ -104,14 +107,16 @@ class ValidationReport:
 
     @property
     def rejected(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "rejected"]
+        return [f for f in self.findings if f.severity is Severity.REJECTED]
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "warning"]
+        return [f for f in self.findings if f.severity is Severity.WARNING]
 
     def findings_frame(self) -> pd.DataFrame:
-        rows = [asdict(f) for f in self.findings]
+        # plain codes in the frame (and so in validation.csv), as the enums' values
+        rows = [{**asdict(f), "severity": str(f.severity), "reason": str(f.reason or "")}
+                for f in self.findings]
         frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
         frame.insert(0, "round", self.year)
         frame["row"] = frame["row"].astype("Int64")

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import openpyxl
 
-from evaluation.errors import InputError
+from evaluation.errors import InputError, Reason, Severity
 from evaluation.intake.cells import is_blank
 from evaluation.intake.encoding import REPLACEMENT, decode, shown_name
 from evaluation.intake.model import Finding
@@ -130,7 +130,7 @@ def skipped_files(folder: Path) -> list[Finding]:
             continue
         if path.is_dir():
             findings.append(_file_warning(
-                name + "/", "unread_folder",
+                name + "/", Reason.UNREAD_FOLDER,
                 "mappen läses inte: bara filer direkt i omgångens mapp läses",
                 f"flytta filerna till {folder.name}/"))
         elif path.is_file() and not _is_data_file(path):
@@ -141,7 +141,7 @@ def skipped_files(folder: Path) -> list[Finding]:
                 hint = f"byt namn till {name[:-4]}"
             else:
                 hint = "en .xlsx- eller .csv-fil"
-            findings.append(_file_warning(name, "unread_file",
+            findings.append(_file_warning(name, Reason.UNREAD_FILE,
                                           f"filen läses inte: formatet {suffix or '(inget)'} "
                                           "läses inte", hint))
     return findings
@@ -158,9 +158,9 @@ def unread_spreadsheets(folder: Path) -> None:
                          + (f" (gäller också {', '.join(others[1:])})" if others[1:] else ""))
 
 
-def _file_warning(file: str, reason: str, message: str, expected: str, sheet: str = "",
+def _file_warning(file: str, reason: Reason, message: str, expected: str, sheet: str = "",
                   suggestion: str = "") -> Finding:
-    return Finding("warning", "", file, sheet, None, "", "", message, expected=expected,
+    return Finding(Severity.WARNING, "", file, sheet, None, "", "", message, expected=expected,
                    suggestion=suggestion, reason=reason)
 
 
@@ -201,7 +201,7 @@ def _unknown_name(file: str, sheet: str, name: str) -> Finding:
                                                         TABLES.values()], n=1, cutoff=0.6)
     closest = next((t.label for t in TABLES.values() if close and normalize(t.label) == close[0]),
                    "")
-    return _file_warning(file, "unknown_sheet",
+    return _file_warning(file, Reason.UNKNOWN_SHEET,
                          f"{what} {name!r} läses inte: namnet börjar inte med någon tabells namn",
                          f"ett namn som börjar med {names}", sheet=sheet, suggestion=closest)
 
@@ -227,11 +227,11 @@ def _read_csv(table: Table, path: Path, name: str) -> RawTable:
     raw = _read_grid(table, name, "", _csv_rows(decoded.text, name, stray))
     by_number = {r.number: r for r in raw.rows}
     for number, lines in sorted(stray.items()):
-        finding = Finding("warning", table.id, name, "", number, "", "",
+        finding = Finding(Severity.WARNING, table.id, name, "", number, "", "",
                           f"raden har ett tecken som inte är giltig UTF-8 (textrad "
                           f"{lines[0]}); det visas som {REPLACEMENT!r}",
                           expected="en fil sparad som CSV UTF-8",
-                          reason="stray_byte")
+                          reason=Reason.STRAY_BYTE)
         (by_number[number].findings if number in by_number else raw.findings).append(finding)
     return raw
 
@@ -322,7 +322,7 @@ def _read_workbook(path: Path, name: str, findings: list[Finding]) -> list[RawTa
             table = table_for_name(ws.title)
             if ws.sheet_state != "visible":
                 findings.append(_file_warning(
-                    name, "hidden_sheet",
+                    name, Reason.HIDDEN_SHEET,
                     f"bladet {ws.title!r} är dolt och läses inte",
                     "visa bladet (högerklicka på en flik, Ta fram) om det ska läsas",
                     sheet=ws.title))
@@ -471,10 +471,10 @@ def _read_grid(table: Table, file: str, sheet: str,
     raw.ignored_columns = [mask(str(c)) for i, c in unmatched if i not in near]
     for i, hit in near.items():
         raw.findings.append(Finding(
-            "warning", table.id, file, sheet, header_row, str(header_line[i]),
+            Severity.WARNING, table.id, file, sheet, header_row, str(header_line[i]),
             str(header_line[i]),
             "rubriken känns inte igen och kolumnen läses inte, men liknar en känd rubrik",
-            expected=f"rubriken {hit!r} exakt", suggestion=hit, reason="near_miss_header"))
+            expected=f"rubriken {hit!r} exakt", suggestion=hit, reason=Reason.NEAR_MISS_HEADER))
     if scb is not None:
         raw.scb_ages = {str(header_line[i]): rng for i, rng in scb[1].items()}
         _check_age_coverage(_where(file, sheet, header_row), list(raw.scb_ages.values()))
@@ -502,9 +502,9 @@ def _read_grid(table: Table, file: str, sheet: str,
         for i, formula in unsaved:
             column = labels.get(columns.get(i, ""), columns.get(i, ""))
             row.findings.append(Finding(
-                "warning", table.id, file, sheet, number, str(column), formula[:120],
+                Severity.WARNING, table.id, file, sheet, number, str(column), formula[:120],
                 f"cell {_column_letter(i)}{number} har en formel utan sparat värde och läses "
                 "som tom", expected="öppna och spara filen i Excel, så att formelns värde "
-                "sparas", reason="formula_without_value"))
+                "sparas", reason=Reason.FORMULA_WITHOUT_VALUE))
         raw.rows.append(row)
     return raw

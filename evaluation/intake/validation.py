@@ -16,7 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.errors import InputError, ParameterError, StrictModeError
+from evaluation.errors import (
+    ConsistencyError,
+    InputError,
+    ParameterError,
+    Reason,
+    Severity,
+    StrictModeError,
+)
 from evaluation.intake.cells import (
     CellError,
     cell_text,
@@ -86,12 +93,12 @@ class _Row:
 
     @property
     def rejected(self) -> bool:
-        return any(f.severity == "rejected" for f in self.findings)
+        return any(f.severity == Severity.REJECTED for f in self.findings)
 
     def note(
         self,
-        reason: str,
-        severity: str,
+        reason: Reason,
+        severity: Severity,
         column: Column | None,
         value: object,
         message: str,
@@ -101,7 +108,7 @@ class _Row:
         text = cell_text(value)
         self.findings.append(
             Finding(
-                severity=severity,  # type: ignore[arg-type]
+                severity=severity,
                 table=self.source.table.id,
                 file=self.source.file,
                 sheet=self.source.sheet,
@@ -152,8 +159,8 @@ class _Validator:
     def municipality(self, row: _Row, col: Column, value: object) -> str | None:
         if is_blank(value):
             row.note(
-                "municipality_missing",
-                "rejected",
+                Reason.MUNICIPALITY_MISSING,
+                Severity.REJECTED,
                 col,
                 value,
                 "kommun saknas",
@@ -163,8 +170,8 @@ class _Validator:
         match = self.reference.resolve_municipality(value, self.region)
         if match.code is None:
             row.note(
-                "unknown_municipality",
-                "rejected",
+                Reason.UNKNOWN_MUNICIPALITY,
+                Severity.REJECTED,
                 col,
                 value,
                 "okänd kommun",
@@ -175,8 +182,8 @@ class _Validator:
         if self.region is not None and match.county_code != self.region:
             county = self.reference.county(match.county_code)["name"]
             row.note(
-                "outside_county",
-                "rejected",
+                Reason.OUTSIDE_COUNTY,
+                Severity.REJECTED,
                 col,
                 value,
                 f"{match.name} ligger i {county}, utanför {self.county_name}",
@@ -194,8 +201,8 @@ class _Validator:
                 answer = parse_yesno(value)
             except CellError as exc:
                 row.note(
-                    "yesno_unreadable",
-                    "warning",
+                    Reason.YESNO_UNREADABLE,
+                    Severity.WARNING,
                     col,
                     value,
                     f"{exc.message}: räknas som saknat",
@@ -204,8 +211,8 @@ class _Validator:
                 return None
             if answer is None and col.required:
                 row.note(
-                    "yesno_blank",
-                    "warning",
+                    Reason.YESNO_BLANK,
+                    Severity.WARNING,
                     col,
                     value,
                     "tomt svar: räknas som saknat, inte som nej",
@@ -216,12 +223,12 @@ class _Validator:
             try:
                 count = parse_count(value)
             except CellError as exc:
-                row.note(exc.reason, "rejected", col, value, exc.message, exc.expected)
+                row.note(exc.reason, Severity.REJECTED, col, value, exc.message, exc.expected)
                 return None
             if count is None and col.required:
                 row.note(
-                    "count_missing",
-                    "rejected",
+                    Reason.COUNT_MISSING,
+                    Severity.REJECTED,
                     col,
                     value,
                     "obligatoriskt antal saknas",
@@ -231,15 +238,16 @@ class _Validator:
         if is_blank(value):
             if col.required:
                 row.note(
-                    "value_missing", "rejected", col, value, f"{col.label} saknas", col.help
+                    Reason.VALUE_MISSING, Severity.REJECTED, col, value, f"{col.label} saknas",
+                    col.help,
                 )
             return None
         if kind == "sector":
             sector, closest = resolve_sector(value)
             if sector is None:
                 row.note(
-                    "unknown_sector",
-                    "rejected",
+                    Reason.UNKNOWN_SECTOR,
+                    Severity.REJECTED,
                     col,
                     value,
                     "okänd sektor",
@@ -251,8 +259,8 @@ class _Validator:
             unit_type = _UNIT_TYPE_NAMES.get(normalize(value))
             if unit_type is None:
                 row.note(
-                    "unknown_unit_type",
-                    "rejected",
+                    Reason.UNKNOWN_UNIT_TYPE,
+                    Severity.REJECTED,
                     col,
                     value,
                     "okänd enhetstyp",
@@ -263,8 +271,8 @@ class _Validator:
             match = self.reference.resolve_programme(value)
             if match.code is None:
                 row.note(
-                    "unclassified_programme",
-                    "warning",
+                    Reason.UNCLASSIFIED_PROGRAMME,
+                    Severity.WARNING,
                     col,
                     value,
                     "programmet finns inte i programkatalogen: behålls som oklassificerat "
@@ -294,8 +302,8 @@ class _Validator:
             masked = find_personnummer(value)
             if masked:
                 row.note(
-                    "personnummer",
-                    "rejected",
+                    Reason.PERSONNUMMER,
+                    Severity.REJECTED,
                     col,
                     masked,
                     "ser ut som ett personnummer eller samordningsnummer: raden avvisas och "
@@ -317,8 +325,8 @@ class _Validator:
         code = normalize(region).split(" ")[0] if not is_blank(region) else ""
         if code.isdigit() and len(code) <= 2:
             row.note(
-                "scb_total",
-                "rejected",
+                Reason.SCB_TOTAL,
+                Severity.REJECTED,
                 col,
                 region,
                 "en läns- eller riksrad, inte en kommun: används inte",
@@ -329,8 +337,8 @@ class _Validator:
         values = {name: row.raw.values.get(name) for name in ages}
         if all(is_blank(v) for v in values.values()):
             row.note(
-                "scb_empty",
-                "rejected",
+                Reason.SCB_EMPTY,
+                Severity.REJECTED,
                 col,
                 region,
                 "raden har inga siffror (en anteckningsrad?)",
@@ -345,7 +353,7 @@ class _Validator:
             except CellError as exc:
                 row.findings.append(
                     Finding(
-                        "rejected",
+                        Severity.REJECTED,
                         "befolkning",
                         row.source.file,
                         row.source.sheet,
@@ -382,8 +390,8 @@ class _Validator:
         women, men = v.get("participants_women"), v.get("participants_men")
         if participants is not None and completed is not None and completed > participants:
             row.note(
-                "completed_above_participants",
-                "rejected",
+                Reason.COMPLETED_ABOVE_PARTICIPANTS,
+                Severity.REJECTED,
                 table.column("completed"),
                 completed,
                 f"fler har fullföljt ({completed}) än påbörjat ({participants})",
@@ -396,8 +404,8 @@ class _Validator:
             and women + men > participants
         ):
             row.note(
-                "gender_above_participants",
-                "rejected",
+                Reason.GENDER_ABOVE_PARTICIPANTS,
+                Severity.REJECTED,
                 table.column("participants_men"),
                 men,
                 f"kvinnor ({women}) + män ({men}) är fler än deltagarna ({participants})",
@@ -405,8 +413,8 @@ class _Validator:
             )
         if not row.rejected and participants is None and v.get("groups") is None:
             row.note(
-                "not_offered",
-                "warning",
+                Reason.NOT_OFFERED,
+                Severity.WARNING,
                 table.column("participants"),
                 "",
                 "varken grupper eller deltagare angivna: räknas inte som erbjudet",
@@ -420,8 +428,8 @@ class _Validator:
             for col_id in GROUP_COLUMNS:
                 if v.get(col_id):
                     row.note(
-                        "group_without_group",
-                        "warning",
+                        Reason.GROUP_WITHOUT_GROUP,
+                        Severity.WARNING,
                         table.column(col_id),
                         "Ja",
                         "sektorn anges ingå i en grupp, men det finns ingen grupp",
@@ -433,8 +441,8 @@ class _Validator:
         young, all_ = v.get("children_0_5"), v.get("children_0_17")
         if young is not None and all_ is not None and young > all_:
             row.note(
-                "young_above_all",
-                "rejected",
+                Reason.YOUNG_ABOVE_ALL,
+                Severity.REJECTED,
                 TABLES["befolkning"].column("children_0_5"),
                 young,
                 f"fler barn 0–5 år ({young}) än 0–17 år ({all_})",
@@ -463,8 +471,8 @@ def _duplicates(table: Table, rows: list[_Row]) -> None:
         if len(set(content)) == 1:
             for other in group[1:]:
                 other.note(
-                    "exact_duplicate",
-                    "rejected",
+                    Reason.EXACT_DUPLICATE,
+                    Severity.REJECTED,
                     None,
                     "",
                     f"exakt kopia av {_where(first)}",
@@ -474,8 +482,8 @@ def _duplicates(table: Table, rows: list[_Row]) -> None:
             for row in group:
                 others = "; ".join(_where(o) for o in group if o is not row)
                 row.note(
-                    "conflicting_duplicate",
-                    "rejected",
+                    Reason.CONFLICTING_DUPLICATE,
+                    Severity.REJECTED,
                     None,
                     "",
                     f"olika svar för samma {key_cols}: också {others}",
@@ -535,7 +543,7 @@ def _in_round(exc: InputError, year: int) -> InputError:
     text = str(exc)
     if f"omgång {year}" in text.casefold():
         return exc
-    return type(exc)(f"Omgång {year}: {text}")
+    return exc.reworded(f"Omgång {year}: {text}")
 
 
 def _plausible_participants(program: list[_Row], befolkning: list[_Row]) -> None:
@@ -555,8 +563,8 @@ def _plausible_participants(program: list[_Row], befolkning: list[_Row]) -> None
             value = row.values.get(col_id)
             if isinstance(value, int) and value > PARTICIPANTS_PER_CHILD * bound:
                 row.note(
-                    "count_above_children",
-                    "rejected",
+                    Reason.COUNT_ABOVE_CHILDREN,
+                    Severity.REJECTED,
                     table.column(col_id),
                     value,
                     f"orimligt stort antal: fler än {PARTICIPANTS_PER_CHILD} gånger kommunens "
@@ -577,9 +585,9 @@ def _masked_names(raw: RawRound) -> list[Finding]:
               if was_masked(c)]
     names += [(f.file, f.sheet, "") for f in raw.findings
               if was_masked(f.sheet) and not was_masked(f.file)]
-    return [Finding("info", "", file, sheet, None, column, "", message,
+    return [Finding(Severity.INFO, "", file, sheet, None, column, "", message,
                     "inga personuppgifter i namn på filer, blad eller kolumner",
-                    reason="personnummer")
+                    reason=Reason.PERSONNUMMER)
             for file, sheet, column in dict.fromkeys(names)]
 
 
@@ -639,7 +647,7 @@ def validate_round_with_origins(
             for column in source.ignored_columns:
                 report.findings.append(
                     Finding(
-                        "info",
+                        Severity.INFO,
                         table_id,
                         source.file,
                         source.sheet,
@@ -648,7 +656,7 @@ def validate_round_with_origins(
                         "",
                         "kolumnen ingår inte i tabellen och läses inte (kontrollerad för "
                         "personuppgifter)",
-                        reason="ignored_column",
+                        reason=Reason.IGNORED_COLUMN,
                     )
                 )
             rows.extend(validator.row(source, r) for r in source.rows)
@@ -677,8 +685,11 @@ def validate_round_with_origins(
             blank_rows_skipped=sum(s.blank_rows for s in sources),
         )
         frame = _frame(table, rows)
-        if not count.balanced or len(frame) != count.accepted:
-            raise AssertionError(f"row reconciliation failed for table {table_id}: {count}")
+        if not count.balanced or len(frame) != count.accepted:  # a fault of the toolkit
+            raise ConsistencyError(
+                f"Omgång {year}, tabell {table.label}: raderna stämmer inte "
+                f"({count.rows_in} inlästa, {count.accepted} godkända, {count.rejected} "
+                f"avvisade, {len(frame)} i tabellen); inget publicerades")
         report.counts[table_id] = count
         tables[table_id] = frame
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation.errors import Severity, reason_label
 from evaluation.intake.model import Finding, ValidationReport
-from evaluation.intake.reasons import SEVERITY_LABELS, reason_label
 from evaluation.personal_numbers import mask
 from evaluation.safe_text import inert_frame
 
@@ -27,9 +27,6 @@ from evaluation.safe_text import inert_frame
 FULL_REPORT_DIR = ".validation"
 SUMMARY_COLUMNS = ["round", "table", "file", "severity", "severity_label", "reason",
                    "reason_label", "rows"]
-
-_SEVERITY_ORDER = {"rejected": 0, "warning": 1, "info": 2}
-_SEVERITY_WORD = {"rejected": "AVVISAD", "warning": "VARNING", "info": "UPPLYSNING"}
 
 
 def format_report(report: ValidationReport) -> str:
@@ -48,11 +45,11 @@ def format_report(report: ValidationReport) -> str:
     balanced = all(c.balanced for c in report.counts.values())
     lines.append(f"inlästa rader = godkända + avvisade: {'ja' if balanced else 'NEJ'}")
     findings = sorted(report.findings,
-                      key=lambda f: (_SEVERITY_ORDER[f.severity], f.file, f.sheet, f.row or 0))
+                      key=lambda f: (f.severity.rank, f.file, f.sheet, f.row or 0))
     if findings:
         lines.append("")
         for finding in findings:
-            lines.append(f"{_SEVERITY_WORD[finding.severity]:<11}{finding}")
+            lines.append(f"{finding.severity.word:<11}{finding}")
     else:
         lines += ["", "Inga problem hittades."]
     return mask("\n".join(lines))
@@ -88,16 +85,15 @@ def _row_key(finding: Finding) -> tuple:
 def count_by_reason(findings: list[Finding], year: int | None = None) -> pd.DataFrame:
     """Findings counted as rows per table, file, outcome and reason: what may be
     published about the data's quality (no row, column, value or message)."""
-    groups: dict[tuple[str, str, str, str], set] = {}
+    groups: dict[tuple[str, str, Severity, str], set] = {}
     for f in findings:
-        groups.setdefault((f.table, f.file, f.severity, f.reason), set()).add(_row_key(f))
-    order = {"rejected": 0, "warning": 1, "info": 2}
-    records = [{"round": year, "table": table, "file": mask(file), "severity": severity,
-                "severity_label": SEVERITY_LABELS.get(severity, severity), "reason": reason,
+        groups.setdefault((f.table, f.file, f.severity, f.reason or ""), set()).add(_row_key(f))
+    records = [{"round": year, "table": table, "file": mask(file), "severity": str(severity),
+                "severity_label": severity.label, "reason": str(reason),
                 "reason_label": reason_label(reason), "rows": len(keys)}
                for (table, file, severity, reason), keys in sorted(
-                   groups.items(), key=lambda kv: (order.get(kv[0][2], 3), kv[0][0],
-                                                   kv[0][1], kv[0][3]))]
+                   groups.items(), key=lambda kv: (kv[0][2].rank, kv[0][0], kv[0][1],
+                                                   kv[0][3]))]
     frame = pd.DataFrame(records, columns=SUMMARY_COLUMNS)
     frame["rows"] = frame["rows"].astype("int64")
     return frame

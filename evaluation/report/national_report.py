@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.analysis.national import COUNTRY, COUNTRY_CODE, NationalResult
+from evaluation.errors import Severity
 from evaluation.indicators.registry import REGISTRY, Indicator, by_goal_area
 from evaluation.report import charts
 from evaluation.report import formatting as fmt
@@ -326,7 +327,7 @@ def unassigned_findings(result: NationalResult) -> Html:
     """Findings that belong to no county: shown here, since no county report has them."""
     from evaluation.report.sections import findings_per_file
 
-    findings = [f for f in result.unassigned if f.severity != "info"]
+    findings = [f for f in result.unassigned if f.severity is not Severity.INFO]
     if not findings:
         return paragraph("Alla varningar och avvisade rader hör till ett län och visas i "
                          "länets rapport.")

@@ -13,8 +13,8 @@ from html import escape
 import pandas as pd
 
 from evaluation.analysis.results import RoundResult
+from evaluation.errors import Severity, reason_label
 from evaluation.indicators.registry import GOAL_AREAS, REGISTRY, Indicator, by_goal_area
-from evaluation.intake.reasons import SEVERITY_LABELS, reason_label
 from evaluation.intake.schema import SECTORS
 from evaluation.report import formatting as fmt
 from evaluation.report.charts import status_style
@@ -325,11 +325,11 @@ def row_counts(result: RoundResult) -> Html:
 
 
 def findings_by_reason(result: RoundResult) -> Html:
-    findings = [f for f in result.validation.findings if f.severity != "info"]
+    findings = [f for f in result.validation.findings if f.severity is not Severity.INFO]
     if not findings:
         return paragraph("Inga rader avvisades och inga varningar gavs.")
     counts = Counter((f.severity, f.reason) for f in findings)
-    rows = [[reason_label(reason), SEVERITY_LABELS[sev], fmt.number(n)]
+    rows = [[reason_label(reason), Severity(sev).label, fmt.number(n)]
             for (sev, reason), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1]))]
     return table("Varningar och avvisade rader per orsak", ["Orsak", "Utfall", "Antal rader"],
                  rows, numeric=(2,))
@@ -340,7 +340,8 @@ def findings_per_file(findings: Iterable[object], caption: str) -> Html:
     published (the full report with values stays with the evaluator)."""
     from evaluation.intake.validation_report import count_by_reason
 
-    counts = count_by_reason([f for f in findings if f.severity != "info"])  # type: ignore
+    counts = count_by_reason([f for f in findings  # type: ignore[attr-defined]
+                              if f.severity is not Severity.INFO])
     if counts.empty:
         return Html("")
     rows = [[r["file"] or fmt.MISSING, r["severity_label"], r["reason_label"],

@@ -23,8 +23,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from evaluation.errors import Severity, reason_label
 from evaluation.intake.model import Finding, RoundData
-from evaluation.intake.reasons import reason_label
 from evaluation.intake.reference import Reference, load_reference
 from evaluation.intake.validation import Origins
 from evaluation.spreadsheet import set_cell, write_row
@@ -33,8 +33,7 @@ from evaluation.vocab import is_national
 
 #: Tables a municipality answers itself; problems in the others go to the evaluator.
 OWN_TABLES = frozenset(t.id for t in SURVEY_TABLES)
-PROBLEMS = ("rejected", "warning")
-SEVERITY_TEXT = {"rejected": "Avvisad", "warning": "Varning"}
+PROBLEMS = (Severity.REJECTED, Severity.WARNING)
 OTHER_FILE = "övriga-problem.xlsx"
 
 #: What the municipality does about each kind of problem, in plain Swedish.
@@ -165,14 +164,14 @@ def _write_findings(ws: Worksheet, first_row: int, findings: Sequence[Finding]) 
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for number, f in enumerate(_sorted(findings), start=first_row + 1):
-        values = (SEVERITY_TEXT[f.severity], f.file, f.sheet or "–", f.row, f.column or "–",
+        values = (f.severity.label, f.file, f.sheet or "–", f.row, f.column or "–",
                   f.value or "–", reason_label(f.reason), f.expected or "–",
                   f.suggestion or "–", action(f.reason))
         for column, value in enumerate(values, start=1):
             cell = set_cell(ws.cell(row=number, column=column), value)
             cell.alignment = Alignment(wrap_text=True, vertical="top",
                                        horizontal="left" if column == 4 else None)
-            if column == 1 and f.severity == "rejected":
+            if column == 1 and f.severity is Severity.REJECTED:
                 cell.font = Font(bold=True)
         # wrapped text needs its height set: spreadsheet programs do not grow a row
         lines = max(math.ceil(len(str(v)) * 1.1 / (w - 1)) for v, w in zip(values, _WIDTHS,
@@ -192,7 +191,7 @@ def _write_findings(ws: Worksheet, first_row: int, findings: Sequence[Finding]) 
 def feedback_workbook(name: str, year: int, findings: Sequence[Finding], *,
                       county: str = "") -> Workbook:
     """One municipality's letter: what was rejected or needs checking, and what to do."""
-    rejected = sum(f.severity == "rejected" for f in findings)
+    rejected = sum(f.severity is Severity.REJECTED for f in findings)
     warned = len(findings) - rejected
     wb = Workbook()
     ws = wb.active
