@@ -13,7 +13,7 @@ from statistics import NormalDist
 import pytest
 from scipy.stats import binom
 
-from evaluation.errors import ParameterError
+from evaluation.errors import EvaluationError, ParameterError
 from evaluation.indicators.statistics import (
     Estimate,
     StatisticsError,
@@ -115,9 +115,11 @@ def test_confidence_level_outside_zero_and_one_is_rejected(level):
     assert str(error.value) == f"confidence level must lie strictly between 0 and 1, got {level}"
 
 
-def test_statistics_errors_are_parameter_errors():
-    with pytest.raises(ParameterError):
+def test_statistics_errors_are_data_faults_not_usage_errors():
+    with pytest.raises(EvaluationError) as error:
         proportion(-1, 10)
+    assert not isinstance(error.value, ParameterError)
+    assert error.value.exit_code == 1
 
 
 # ------------------------------------------------------------------------ rate

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from evaluation.errors import ParameterError
+from evaluation.errors import StatisticsError
 
 if TYPE_CHECKING:
     import statsmodels.api as sm
@@ -46,10 +46,6 @@ __all__ = [
 BYAR_THRESHOLD = 10
 #: A trend line through fewer rounds than this says nothing about 2030.
 MIN_TREND_ROUNDS = 3
-
-
-class StatisticsError(ParameterError):
-    """Input that a statistical method cannot accept."""
 
 
 @dataclass(frozen=True)
