@@ -53,6 +53,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from evaluation.errors import KernelError, KernelStartError, KernelStartFailed
+
 #: Modules a worker never needs and that cost seconds to import: jsonschema
 #: loads the optional `rfc3987_syntax` format checker (it builds a grammar at
 #: import) when installed, and nbformat's schema never uses that format.
@@ -183,14 +185,9 @@ class JobResult:
     timings: dict[str, float] = field(default_factory=dict, compare=False)
     #: Kernel starts that failed and were retried.
     kernel_retries: int = 0
-
-
-class KernelStartError(RuntimeError):
-    """A kernel could not be started, even after retries."""
-
-
-class KernelStartFailed(RuntimeError):
-    """A kernel failed while starting, before any cell ran (retried)."""
+    #: The name of the exception that failed the job (`ZeroDivisionError`,
+    #: `KernelStartError`), None when it succeeded or its PDF alone failed.
+    error_name: str | None = None
 def strip_ansi(text: str) -> str:
     """Terminal colour codes out of a message (tracebacks carry them)."""
     return _ANSI.sub("", text)
@@ -331,7 +328,8 @@ def execute_notebooks(
                     result = future.result()
                 except Exception as exc:  # the worker itself died (killed, out of memory)
                     result = JobResult(job, False, 0.0, None,
-                                       short_error(type(exc).__name__, str(exc)))
+                                       short_error(type(exc).__name__, str(exc)),
+                                       error_name=type(exc).__name__)
                 results[job.name] = result
                 bar.update(1)
         except BaseException as exc:  # Ctrl-C, SIGTERM, SIGHUP: start nothing new
@@ -501,7 +499,7 @@ class _Worker:
             reply = self.reply(kernel, msg_id, self.settings.start_timeout)
             if reply["content"].get("status") != "ok":
                 content = reply["content"]
-                raise RuntimeError("kernel set-up failed: " + short_error(
+                raise KernelError("kernel set-up failed: " + short_error(
                     str(content.get("ename", "")), str(content.get("evalue", ""))))
 
     def reply(self, kernel: _Kernel, msg_id: str, timeout: float) -> dict:
@@ -516,7 +514,7 @@ class _Worker:
                 msg = get(timeout=min(1.0, max(0.01, deadline - time.monotonic())))
             except queue.Empty:
                 if not alive():
-                    raise RuntimeError("kernel died") from None
+                    raise KernelError("kernel died") from None
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"no reply from the kernel in {timeout:g} s") from None
                 continue
@@ -717,14 +715,19 @@ def _run_job(job: NotebookJob) -> JobResult:
     retries = 0
     more = worker.claim()
 
-    def result(ok: bool, cell: int | None = None, error: str | None = None) -> JobResult:
+    def result(ok: bool, cell: int | None = None, error: str | None = None,
+               name: str | None = None) -> JobResult:
         return JobResult(job, ok, round(time.perf_counter() - began, 3), cell, error,
-                         timings, retries)
+                         timings, retries, name)
+
+    def failed(exc: BaseException, cell: int | None = None, prefix: str = "") -> JobResult:
+        name = type(exc).__name__
+        return result(False, cell, prefix + short_error(name, str(exc)), name)
 
     try:
         kernel_name = worker.kernel_name(job.notebook)
     except Exception as exc:
-        return result(False, None, short_error(type(exc).__name__, str(exc)))
+        return failed(exc)
     # papermill records the input and output paths as given (absolute here); the
     # executed notebook is published, so it records them relative to `cwd`.
     record = {"input_path": _portable_path(str(job.notebook), settings.cwd),
@@ -760,11 +763,11 @@ def _run_job(job: NotebookJob) -> JobResult:
     except PapermillExecutionError as exc:
         timings["execute"] = round(time.perf_counter() - t0, 3)
         cell = _failed_cell(job.output, exc.exec_count)
-        return result(False, cell, short_error(exc.ename, exc.evalue))
+        return result(False, cell, short_error(exc.ename, exc.evalue), exc.ename)
     except Exception as exc:  # no kernel, a kernel that died mid-run, a time-out
         timings["execute"] = round(time.perf_counter() - t0, 3)
         cell = _failed_cell(job.output, None) if job.output.exists() else None
-        return result(False, cell, short_error(type(exc).__name__, str(exc)))
+        return failed(exc, cell)
     except BaseException:  # stopped: the kernel of this report goes down with it
         _ignore_stops()
         for kernel in held:
@@ -783,7 +786,7 @@ def _run_job(job: NotebookJob) -> JobResult:
             export_html(job.output, job.html, job.title or job.name)
         except Exception as exc:
             timings["export"] = round(time.perf_counter() - t0, 3)
-            return result(False, None, "export: " + short_error(type(exc).__name__, str(exc)))
+            return failed(exc, prefix="export: ")
         timings["export"] = round(time.perf_counter() - t0, 3)
         if job.pdf is not None:
             worker.print_later(job.html, job.pdf)

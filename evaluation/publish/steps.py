@@ -59,7 +59,8 @@ def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, yea
         where = Path(first.job.output).relative_to(stage)
         raise ReportError(first.job.name, first.failed_cell,
                           f"{first.error}; the executed notebook is kept as "
-                          f"{out.name}/{dest.relative_to(out).as_posix()}/{where}")
+                          f"{out.name}/{dest.relative_to(out).as_posix()}/{where}",
+                          error_name=first.error_name)
 
 
 def write_county_pages(result: RoundResult, folder: Path, codes: Sequence[str], *,
