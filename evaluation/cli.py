@@ -1,9 +1,10 @@
 """Command line: `python -m evaluation validate|run|template|example`.
 
 Exit codes: 0 success, 1 invalid input, a failed report or an output that cannot be
-written, 2 usage error; 128 + the signal's number when stopped by SIGINT, SIGTERM or
-SIGHUP. No traceback ever reaches the terminal: every error is one Swedish line, and
-an unexpected one's traceback goes to the run log (or a log file in the temp folder).
+written, 2 usage error (each error of `evaluation.errors` carries its own); 128 + the
+signal's number when stopped by SIGINT, SIGTERM or SIGHUP. No traceback ever reaches the
+terminal: every error is one Swedish line, its traceback goes to the run log, and an
+unexpected error's also to a log file in the temp folder, which the line names.
 The options mirror the library functions' arguments.
 """
 
@@ -20,10 +21,15 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from evaluation.errors import EvaluationError, LockedError, ParameterError, Stopped
+from evaluation.errors import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    EvaluationError,
+    ParameterError,
+    Stopped,
+)
 from evaluation.vocab import DEFAULT_REGION, ROUNDS
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -276,16 +282,13 @@ def _main(argv: Sequence[str] | None) -> int:
 
             args.region = normalize_region(args.region)
         return COMMANDS[args.command](args)
-    except ParameterError as exc:
-        parser.print_usage(sys.stderr)
+    except EvaluationError as exc:  # the tree says the exit code: 1 data, input or report
+        if exc.exit_code == EXIT_USAGE:
+            parser.print_usage(sys.stderr)
+        logging.getLogger("evaluation").info("%s: %s", type(exc).__name__, exc,
+                                             exc_info=exc)  # the run log, if one is open
         _error(str(exc))
-        return EXIT_USAGE
-    except LockedError as exc:
-        _error(str(exc))
-        return EXIT_INVALID
-    except EvaluationError as exc:
-        _error(str(exc))
-        return EXIT_INVALID
+        return exc.exit_code
     except Stopped as exc:
         print(f"avbruten ({exc.name}): inget publicerades", file=sys.stderr)
         return 128 + exc.signum

@@ -81,7 +81,7 @@ def contract_error(table_id: str, frame: pd.DataFrame, cases: pd.DataFrame) -> C
         source = frame.loc[index]
         where = {"file": str(source["source_file"]), "sheet": str(source["source_sheet"]),
                  "row": int(source["source_row"])}
-    text = (f"Tabellen {TABLES[table_id].label!r} bryter mot kontrollen {check!r}"
+    text = (f"Tabellen {TABLES[table_id].label!r} bryter mot kontrollen {check}"
             + (f" i kolumnen {column!r}" if column else "")
             + (f" (värde {str(value)!r})" if value is not None else "")
             + (f", första gången i {where['file']} rad {where['row']}" if where else "")
