@@ -229,3 +229,18 @@ def test_unexpected_exception_exits_1_with_its_traceback_in_a_log_file(tmp_path)
     assert log.startswith(str(tmp_path))
     text = open(log, encoding="utf-8").read()
     assert "Traceback" in text and "KeyError: 'no such key'" in text
+
+
+def test_missing_column_error_carries_file_sheet_row_column_and_closest_match(tmp_path):
+    from builders import PROGRAM_HEADER, PROGRAM_ROWS, write_csv
+
+    data = write_round(tmp_path)
+    header = ["Sektorn" if h == "Sektor" else h for h in PROGRAM_HEADER]
+    write_csv(data / "2024" / "program.csv", header, PROGRAM_ROWS)
+    with pytest.raises(InputError) as caught:
+        validate_round(data, 2024)
+    error = caught.value
+    assert (error.file, error.sheet, error.row) == ("program.csv", "", 1)
+    assert error.column == "'Sektor'"
+    assert error.closest == "Sektor"
+    assert error.exit_code == 1

@@ -155,7 +155,8 @@ def unread_spreadsheets(folder: Path) -> None:
     if others:
         raise InputError(f"{others[0]}: formatet {Path(others[0]).suffix} läses inte; "
                          f"{SAVE_AS_XLSX} och lägg den i stället för den gamla"
-                         + (f" (gäller också {', '.join(others[1:])})" if others[1:] else ""))
+                         + (f" (gäller också {', '.join(others[1:])})" if others[1:] else ""),
+                         file=others[0], expected=".xlsx eller .csv")
 
 
 def _file_warning(file: str, reason: Reason, message: str, expected: str, sheet: str = "",
@@ -255,7 +256,7 @@ def _csv_rows(text: str, name: str,
             return
         except csv.Error as exc:
             raise InputError(f"{name}, textrad {reader.line_num}: raden går inte att läsa som "
-                             f"CSV ({exc})") from None
+                             f"CSV ({exc})", file=name) from None
         record += 1
         for i, cell in enumerate(cells):
             if ("\n" in cell or "\r" in cell) and delimiter in cell:
@@ -263,7 +264,8 @@ def _csv_rows(text: str, name: str,
                 raise InputError(
                     f"{name}, textrad {opens}: ett citattecken (\") öppnas i kolumn {i + 1} "
                     f"men stängs inte på raden, så {cell.count(chr(10))} följande rader läses "
-                    "som en enda cell; ta bort citattecknet eller stäng det")
+                    "som en enda cell; ta bort citattecknet eller stäng det",
+                    file=name, column=str(i + 1))
             if REPLACEMENT in cell:
                 stray.setdefault(record, []).append(line)
         yield record, list(cells)
@@ -311,7 +313,7 @@ def _read_workbook(path: Path, name: str, findings: list[Finding]) -> list[RawTa
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
         raise InputError(f"{name}: filen går inte att läsa som Excel-arbetsbok "
-                         f"({type(exc).__name__}); {SAVE_AS_XLSX}") from None
+                         f"({type(exc).__name__}); {SAVE_AS_XLSX}", file=name) from None
     try:
         data_sheets = [ws for ws in wb.worksheets if normalize(ws.title) not in IGNORED_SHEETS]
         visible = [ws for ws in data_sheets if ws.sheet_state == "visible"]
@@ -446,13 +448,14 @@ def _read_grid(table: Table, file: str, sheet: str,
         expected = ", ".join(repr(c.label) for c in table.columns if c.required)
         raise InputError(f"{where}: ingen rubrikrad för tabellen {table.label!r} bland de "
                          f"första {HEADER_SEARCH_ROWS} raderna; förväntat: rubriker som "
-                         f"{expected}")
+                         f"{expected}", file=file, sheet=sheet, expected=expected)
     header_row, columns = header
     if len(set(columns.values())) != len(columns):
         dupes = sorted({table.column(c).label for c in columns.values()
                         if list(columns.values()).count(c) > 1})
         raise InputError(f"{_where(file, sheet, header_row)}: kolumnen/kolumnerna "
-                         f"{', '.join(map(repr, dupes))} finns mer än en gång")
+                         f"{', '.join(map(repr, dupes))} finns mer än en gång",
+                         file=file, sheet=sheet, row=header_row, column=", ".join(dupes))
     header_line = next(cells for n, cells in buffered if n == header_row)
     unmatched = [(i, c) for i, c in enumerate(header_line)
                  if not is_blank(c) and i not in columns and not (scb and i in scb[1])]
@@ -461,11 +464,13 @@ def _read_grid(table: Table, file: str, sheet: str,
         missing = [c for c in table.columns if c.required and c.id not in columns.values()]
         if missing:
             names = ", ".join(repr(c.label) for c in missing)
-            hints = [f"{header_line[i]!r} liknar {hit!r}" for i, hit in near.items()
-                     if hit in {c.label for c in missing}]
+            close = {i: hit for i, hit in near.items() if hit in {c.label for c in missing}}
+            hints = [f"{header_line[i]!r} liknar {hit!r}" for i, hit in close.items()]
             raise InputError(f"{_where(file, sheet, header_row)}: tabellen {table.label!r} "
                              f"saknar obligatorisk kolumn {names} i rubrikraden"
-                             + (f" ({'; '.join(hints)})" if hints else ""))
+                             + (f" ({'; '.join(hints)})" if hints else ""),
+                             file=file, sheet=sheet, row=header_row, column=names,
+                             closest=", ".join(close.values()) or None)
 
     raw = RawTable(table=table, file=file, sheet=sheet, header_row=header_row)
     raw.ignored_columns = [mask(str(c)) for i, c in unmatched if i not in near]
