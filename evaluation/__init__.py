@@ -12,11 +12,17 @@ from importlib import import_module
 from typing import Any
 
 from evaluation.errors import (
+    ConsistencyError,
+    ContractError,
     EvaluationError,
     InputError,
+    KernelStartError,
     LockedError,
     ParameterError,
+    Reason,
     ReportError,
+    Severity,
+    StatisticsError,
     Stopped,
     StrictModeError,
 )
@@ -31,8 +37,9 @@ _LAZY = {
 
 __all__ = [
     "validate_round", "compute_round", "run_round", "write_template", "write_example",
-    "EvaluationError", "InputError", "StrictModeError", "ParameterError", "ReportError",
-    "LockedError", "Stopped",
+    "EvaluationError", "InputError", "StrictModeError", "StatisticsError", "ConsistencyError",
+    "ContractError", "ParameterError", "ReportError", "KernelStartError", "LockedError",
+    "Stopped", "Severity", "Reason",
 ]
 
 
