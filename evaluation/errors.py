@@ -242,8 +242,8 @@ class ReportError(EvaluationError):
         self.cell = cell
         #: The exception's name in the notebook (`ZeroDivisionError`), when known.
         self.error_name = error_name
-        where = f"cell {cell}" if cell is not None else "en okänd cell"
-        super().__init__(f"Rapporten {report!r} misslyckades i {where}: {message}")
+        where = f"cell {cell}" if cell is not None else "an unknown cell"
+        super().__init__(f"Report {report!r} failed in {where}: {message}")
 
 
 class KernelError(ReportError):
