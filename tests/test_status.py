@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from test_indicators import base_round, make_reference
+from builders import base_round, make_reference
 
 from evaluation.analysis.status import (
     assign_status,
