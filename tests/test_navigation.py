@@ -78,7 +78,8 @@ def test_finish_page_moves_path_and_footer_out_of_main_and_fills_the_contents():
     assert page.index('<footer class="sidfot">') > page.index("</main>")
     soup = BeautifulSoup(page, "html.parser")
     assert [h.get("id") for h in soup.find_all("h2")] == [
-        "innehall-rubrik", "Sammanfattning", "målområde-1-ett-kunskapsbaserat-arbetssätt", "datakvalitet"]
+        "innehall-rubrik", "Sammanfattning", "målområde-1-ett-kunskapsbaserat-arbetssätt",
+        "datakvalitet"]
     contents = soup.find("nav", class_="innehall")
     assert [(a.get_text(), a["href"]) for a in contents.select("ol > li > a")] == [
         ("Sammanfattning", "#Sammanfattning"),
