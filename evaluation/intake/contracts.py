@@ -74,10 +74,12 @@ def contract_error(table_id: str, frame: pd.DataFrame, cases: pd.DataFrame) -> C
     column = None if first["schema_context"] == "DataFrameSchema" else str(first["column"])
     failures = int((cases["check"] == check).sum()) if column is None else int(
         ((cases["check"] == check) & (cases["column"] == column)).sum())
-    value = None if column is None else first["failure_case"]
-    where = {}
     index = first["index"]
-    if index is not None and index in frame.index and set(SOURCE_COLUMNS) <= set(frame):
+    # a frame-wide check on the columns (missing, extra, moved) names the column as its case
+    row_wise = index is not None and not pd.isna(index)
+    value = first["failure_case"] if column is not None or not row_wise else None
+    where = {}
+    if row_wise and index in frame.index and set(SOURCE_COLUMNS) <= set(frame):
         source = frame.loc[index]
         where = {"file": str(source["source_file"]), "sheet": str(source["source_sheet"]),
                  "row": int(source["source_row"])}
