@@ -175,7 +175,7 @@ def test_failing_report_publishes_nothing_and_names_the_cell(tmp_path, monkeypat
     assert main(args) == 1
     err = capsys.readouterr().err
     code_cell = 1 + sum(1 for c in profile.cells[:failing] if c.cell_type == "code")
-    assert "Report 'kommuner/0980' failed in cell" in err
+    assert "Rapporten 'kommuner/0980' misslyckades i cell" in err
     assert "ValueError: trasig cell" in err
     assert re.search(r"cell (\d+)", err).group(1) in {str(code_cell), str(code_cell + 1)}
     assert _tree_digest(out / "2026") == before
@@ -207,7 +207,7 @@ def test_unchanged_rerun_says_up_to_date_and_changes_nothing(gotland, capsys):
     capsys.readouterr()
     assert main(args) == 0
     said = capsys.readouterr().out
-    assert "Round 2026 is up to date" in said
+    assert "Omgång 2026 är redan aktuell" in said
     assert _published_state(out) == before
     assert len(list((out / ".logs").glob("*.log"))) == logs + 1
 
@@ -217,22 +217,22 @@ def test_force_and_changed_input_run_again(gotland, capsys):
     manifest = (out / "2026" / "manifest.json").read_text(encoding="utf-8")
     capsys.readouterr()
     assert main([*args, "--force"]) == 0
-    assert "Published round 2026" in capsys.readouterr().out
+    assert "Omgång 2026 publicerad" in capsys.readouterr().out
     assert (out / "2026" / "manifest.json").read_text(encoding="utf-8") != manifest
 
     population = next((data / "2024").glob("befolkning*"))
     population.write_bytes(population.read_bytes() + b"\n")  # a trailing blank row
     assert main(args) == 0
     said = capsys.readouterr().out
-    assert "Published round 2026" in said and "up to date" not in said
+    assert "Omgång 2026 publicerad" in said and "redan aktuell" not in said
 
 
 def test_every_run_leaves_a_log_naming_what_it_did(gotland):
     _, out, _ = gotland
     newest = max((out / ".logs").glob("2026-*.log"), key=lambda p: p.stat().st_mtime_ns)
     text = newest.read_text(encoding="utf-8")
-    assert "round 2026, region 09" in text
-    assert "published round 2026" in text or "is up to date" in text
+    assert "omgång 2026, län 09" in text
+    assert "omgång 2026 publicerad" in text or "är redan aktuell" in text
 
 
 def test_second_run_on_the_same_output_exits_at_once(gotland, capsys):
@@ -242,7 +242,7 @@ def test_second_run_on_the_same_output_exits_at_once(gotland, capsys):
     with RunLock(out):
         assert main([*args, "--force"]) == 1
     err = capsys.readouterr().err
-    assert "is in use by another run" in err
+    assert "används av en annan körning" in err
 
 
 def test_every_chart_has_a_text_alternative(published):
