@@ -145,3 +145,31 @@ def test_what_the_commands_say_on_success_is_swedish(tmp_path, capsys):
         if line.startswith(("Alla fynd", "Återkoppling")):
             assert_swedish_line(line, str(tmp_path / "o"), str(tmp_path / "fb"))
     assert "Återkoppling:" in said and "Feedback:" not in said
+
+
+def test_configuration_errors_an_evaluator_meets_are_swedish(tmp_path):
+    from evaluation.errors import ParameterError
+    from evaluation.publish.dcat import load_open_data
+    from evaluation.settings import Settings, load_settings
+
+    config = tmp_path / "config.toml"
+    config.write_text('suppression_threshold = 5\nevidence_based_classes = ["A", \n',
+                      encoding="utf-8")
+    with pytest.raises(ParameterError) as err:
+        load_settings(config)
+    assert str(err.value) == "config.toml: filen följer inte TOML-formatet i slutet av filen"
+    config.write_text("suppression_threshold = \nconfidence_level = 0.9\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="TOML-formatet på rad 1, tecken 25"):
+        load_settings(config)
+    config.write_text("farlig = 1\n", encoding="utf-8")
+    messages = []
+    for attempt in (lambda: load_settings(config),
+                    lambda: Settings(evidence_based_classes=("Q",)),
+                    lambda: Settings(suppression_threshold=-1),
+                    lambda: Settings(confidence_level=1.5),
+                    lambda: load_open_data(config)):
+        with pytest.raises(ParameterError) as err:
+            attempt()
+        messages.append(str(err.value))
+    for message in messages:
+        assert_swedish_line(message, "config.toml")

@@ -16,7 +16,7 @@ from builders import write_round
 from swedish import assert_swedish_line
 
 from evaluation.cli import main
-from evaluation.exceptions import Stopped
+from evaluation.errors import Stopped
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -213,8 +213,8 @@ def test_validate_without_out_from_a_read_only_working_folder_is_one_swedish_lin
 def test_a_municipality_named_twice_makes_one_profile(tmp_path, capsys, monkeypatch):
     """`run --municipality 1880 1880` ended in "oväntat fel" (two jobs of one name):
     a municipality given twice, by code or by name, is one profile."""
-    from evaluation import runner
-    from evaluation.example import write_example
+    from evaluation.publish import runner
+    from evaluation.tools.example import write_example
 
     data = tmp_path / "data"
     write_example(data, region="09", seed=1, years=(2024,))
@@ -248,9 +248,9 @@ def test_region_given_by_name_or_sloppy_code_validates_the_county_on_the_command
 
 
 def test_the_plausibility_bounds_are_documented_where_the_rules_are():
-    from evaluation.cells import MAX_COUNT
-    from evaluation.methods import methods_markdown
-    from evaluation.validation import PARTICIPANTS_PER_CHILD
+    from evaluation.intake.cells import MAX_COUNT
+    from evaluation.intake.validation import PARTICIPANTS_PER_CHILD
+    from evaluation.report.methods import methods_markdown
 
     root = Path(__file__).resolve().parent.parent
     readme = (root / "README.md").read_text(encoding="utf-8")

@@ -45,13 +45,20 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from swedish import assert_swedish_line
 
-from evaluation.cells import MAX_COUNT, CellError, cell_text, is_blank, parse_count, parse_yesno
 from evaluation.cli import main
-from evaluation.encoding import decode
-from evaluation.exceptions import EvaluationError
+from evaluation.errors import EvaluationError
+from evaluation.intake.cells import (
+    MAX_COUNT,
+    CellError,
+    cell_text,
+    is_blank,
+    parse_count,
+    parse_yesno,
+)
+from evaluation.intake.encoding import decode
+from evaluation.intake.reasons import REASONS
+from evaluation.intake.validation import validate_round
 from evaluation.personal_numbers import contains, masked_value
-from evaluation.reasons import REASONS
-from evaluation.validation import validate_round
 
 #: How many times the CI budget of examples to try (HYPOTHESIS_SCALE; 20 when exploring).
 SCALE = int(os.environ.get("HYPOTHESIS_SCALE",
@@ -228,7 +235,7 @@ class Written:
 def header(draw, table: str) -> tuple[list[str], list[int]]:
     """Header cells as offices spell them, shuffled, with unknown columns mixed in; and,
     for each header cell, the index of its column in the builder's header (-1: extra)."""
-    from evaluation.schema import TABLES
+    from evaluation.intake.schema import TABLES
     from evaluation.text import strip_diacritics
 
     columns = TABLES[table].columns
