@@ -263,3 +263,48 @@ def test_the_plausibility_bounds_are_documented_where_the_rules_are():
     assert PARTICIPANTS_PER_CHILD == 2 and "två per barn 0–17 år" in methods
     docs = (root / "docs" / "metoder.md").read_text(encoding="utf-8")
     assert "### Antal som inte kan stämma" in docs
+
+
+@pytest.mark.parametrize("command", ["template_folder", "example", "feedback"])
+def test_an_output_folder_that_is_a_file_is_one_swedish_line(tmp_path, capsys, command):
+    """`--out` naming a file, for the commands test_hostile_input does not try."""
+    data = write_round(tmp_path / "data")
+    blocked = tmp_path / "fil"
+    blocked.write_text("x", encoding="utf-8")
+    args = {"template_folder": ["template", "--round", "2026", "--per-municipality",
+                                "--out", str(blocked)],
+            "example": ["example", "--out", str(blocked)],
+            "feedback": ["validate", "--data", str(data), "--round", "2024",
+                         "--out", str(tmp_path / "ut"), "--feedback", str(blocked)]}[command]
+    code = main(args)
+    one_error_line(capsys, code, 2 if command != "example" else 1, str(tmp_path))
+    assert blocked.read_text(encoding="utf-8") == "x"
+
+
+def test_files_and_sheets_not_read_reach_the_reports_data_quality_section(tmp_path):
+    """They were INFO lines the report never showed; the data-quality tables of the
+    regional report count them by reason and by file."""
+    from types import SimpleNamespace
+
+    import openpyxl
+    from builders import PROGRAM_HEADER, PROGRAM_ROWS, write_csv, write_xlsx
+
+    from evaluation.intake.validation import validate_round
+    from evaluation.report.sections import findings_by_reason, findings_list
+
+    data = write_round(tmp_path)
+    folder = tmp_path / "2024"
+    (folder / "anteckningar.txt").write_text("program i Nora: 3", encoding="utf-8")
+    write_csv(folder / "inkommet" / "program_kumla.csv", PROGRAM_HEADER, PROGRAM_ROWS[:1])
+    path = write_xlsx(folder / "gammalt.xlsx", {"Program": [PROGRAM_HEADER, *PROGRAM_ROWS],
+                                                "Anteckning": [["synlig"]]})
+    wb = openpyxl.load_workbook(path)
+    wb["Program"].sheet_state = "hidden"
+    wb.save(path)
+    result = SimpleNamespace(validation=validate_round(data, 2024).report)
+    by_reason, by_file = str(findings_by_reason(result)), str(findings_list(result))
+    for label in ("Fil i ett format som inte läses (inte inläst)", "Undermapp (inte inläst)",
+                  "Dolt blad (inte inläst)"):
+        assert label in by_reason and label in by_file
+    assert "anteckningar.txt" in by_file and "gammalt.xlsx" in by_file
+    assert "Inga rader avvisades och inga varningar gavs" not in by_reason
