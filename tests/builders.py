@@ -75,3 +75,17 @@ def write_round(data: Path, year: int = 2024, *, program_rows: list[list[object]
     if "befolkning" not in skip:
         write_csv(folder / "befolkning.csv", POP_HEADER, POP_ROWS)
     return data
+
+
+def rewrite_parts(path: Path, change) -> Path:
+    """Rewrite a workbook's zip parts: `change` takes {part name: bytes} and edits it in
+    place, as a generator that writes its own XML (or a broken one) would have."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    change(parts)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path
