@@ -173,3 +173,28 @@ def test_configuration_errors_an_evaluator_meets_are_swedish(tmp_path):
         messages.append(str(err.value))
     for message in messages:
         assert_swedish_line(message, "config.toml")
+
+
+def test_warnings_on_the_terminal_are_swedish(tmp_path):
+    """A stale lock taken over is said as "varning: …", not "WARNING: …"."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    data = write_round(tmp_path / "data", skip=("kommun",))  # stops after the lock
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".lock").write_text(json.dumps({"pid": 999999, "host": os.uname().nodename,
+                                           "started": "2026-05-04T02:00:00+00:00"}))
+    proc = subprocess.run([sys.executable, "-m", "evaluation", "run", "--data", str(data),
+                           "--round", "2024", "--out", str(out), "--quiet"],
+                          capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert proc.returncode == 1, proc.stderr
+    warning, error = proc.stderr.strip().splitlines()
+    assert warning.startswith("varning: ") and "tog över låset efter process 999999" in warning
+    assert error.startswith("fel: Omgång 2024")
+    for line in (warning, error):
+        assert_swedish_line(line, str(tmp_path))
