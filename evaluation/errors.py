@@ -6,7 +6,45 @@ recorded as rejections in the validation report instead.
 
 from __future__ import annotations
 
+import errno
+
 from evaluation.personal_numbers import mask
+
+#: What the operating system's errors mean, in Swedish (its own texts are English).
+OS_REASONS = {
+    errno.EACCES: "åtkomst nekas (behörighet saknas)",
+    errno.EPERM: "åtgärden tillåts inte (behörighet saknas)",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.ENOENT: "finns inte",
+    errno.ENOTDIR: "en del av sökvägen är ingen mapp",
+    errno.EISDIR: "är en mapp, inte en fil",
+    errno.EEXIST: "finns redan",
+    errno.ENOTEMPTY: "mappen är inte tom",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.ELOOP: "för många symboliska länkar i rad",
+    errno.EIO: "läs- eller skrivfel på disken",
+    errno.EBUSY: "används av ett annat program",
+    errno.EXDEV: "ligger på ett annat filsystem",
+    errno.EMFILE: "för många öppna filer",
+    errno.ENFILE: "för många öppna filer",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating-system error in Swedish: "åtkomst nekas (behörighet saknas)"."""
+    if exc.errno in OS_REASONS:
+        return OS_REASONS[exc.errno]
+    if exc.errno is not None:
+        return f"systemfel {errno.errorcode.get(exc.errno, exc.errno)}"
+    return f"systemfel ({type(exc).__name__})"
+
+
+def os_error(exc: OSError) -> str:
+    """The file an operating-system error is about and what went wrong, in Swedish."""
+    name = exc.filename if exc.filename is not None else ""
+    return f"{name}: {os_reason(exc)}" if name else os_reason(exc)
 
 
 class EvaluationError(Exception):
@@ -36,8 +74,8 @@ class ReportError(EvaluationError):
     def __init__(self, report: str, cell: int | None, message: str) -> None:
         self.report = report
         self.cell = cell
-        where = f"cell {cell}" if cell is not None else "an unknown cell"
-        super().__init__(f"Report {report!r} failed in {where}: {message}")
+        where = f"cell {cell}" if cell is not None else "en okänd cell"
+        super().__init__(f"Rapporten {report!r} misslyckades i {where}: {message}")
 
 
 class LockedError(EvaluationError):
@@ -53,4 +91,4 @@ class Stopped(KeyboardInterrupt):
 
         self.signum = int(signum)
         self.name = signal.Signals(signum).name
-        super().__init__(f"stopped by {self.name}")
+        super().__init__(f"avbruten av {self.name}")

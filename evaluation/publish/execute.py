@@ -250,7 +250,7 @@ def retry_kernel_start(
             if attempt + 1 < attempts:
                 sleep(backoff * (2**attempt) + random.uniform(0, backoff))
     raise KernelStartError(
-        f"kernel did not start after {attempts} attempts: "
+        f"kärnan startade inte efter {attempts} försök: "
         f"{short_error(type(last).__name__, str(last))}"
     ) from last
 
@@ -501,7 +501,7 @@ class _Worker:
             reply = self.reply(kernel, msg_id, self.settings.start_timeout)
             if reply["content"].get("status") != "ok":
                 content = reply["content"]
-                raise RuntimeError("kernel set-up failed: " + short_error(
+                raise RuntimeError("kärnan gick inte att förbereda: " + short_error(
                     str(content.get("ename", "")), str(content.get("evalue", ""))))
 
     def reply(self, kernel: _Kernel, msg_id: str, timeout: float) -> dict:
@@ -516,9 +516,9 @@ class _Worker:
                 msg = get(timeout=min(1.0, max(0.01, deadline - time.monotonic())))
             except queue.Empty:
                 if not alive():
-                    raise RuntimeError("kernel died") from None
+                    raise RuntimeError("kärnan avslutades oväntat") from None
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"no reply from the kernel in {timeout:g} s") from None
+                    raise TimeoutError(f"inget svar från kärnan på {timeout:g} s") from None
                 continue
             if msg.get("parent_header", {}).get("msg_id") == msg_id:
                 return msg

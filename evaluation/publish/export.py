@@ -236,7 +236,7 @@ def export_html(executed: Path, html: Path, title: str) -> Path:
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     missing = body.count(f'alt="{_NBCONVERT_ALT}"')
     if missing:
-        log.warning("%s: %d image(s) without alt text", title, missing)
+        log.warning("%s: %d bild(er) utan alternativtext", title, missing)
         body = body.replace(f'alt="{_NBCONVERT_ALT}"', f'alt="{MISSING_ALT}"')
     body = scrub_paths(body, _machine_paths(executed))
     body = finish_page(body)

@@ -127,14 +127,15 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
         parameters = run_parameters(year, region, municipalities, strict, settings)
         inputs = round_inputs(data, year)
         print_ = fingerprint(inputs, parameters)
-        log.info("round %s, region %s: %d input file(s), fingerprint %s", year, region,
+        log.info("omgång %s, län %s: %d indatafil(er), fingeravtryck %s", year, region,
                  len(inputs), print_[:12])
         if not force and published_fingerprint(out / str(year)) == print_:
-            log.info("round %s is up to date: nothing changed since it was published", year)
+            log.info("omgång %s är redan aktuell: inget har ändrats sedan den publicerades",
+                     year)
             return RunResult(out / str(year), True, time.perf_counter() - started, log_path)
         path = _build(data, year, out, region, jobs, municipalities, strict, progress, settings,
                       inputs, parameters, print_, started)
-        log.info("published round %s in %.1f s", year, time.perf_counter() - started)
+        log.info("omgång %s publicerad på %.1f s", year, time.perf_counter() - started)
         return RunResult(path, False, time.perf_counter() - started, log_path)
 
 
@@ -148,18 +149,19 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
     timings: dict[str, float] = {}
     result = compute(data, year, region, strict, settings)
     for count in result.validation.counts.values():
-        log.info("%s: %d row(s) in, %d accepted (%d with a warning), %d rejected",
+        log.info("%s: %d rad(er) inlästa, %d godkända (%d med varning), %d avvisade",
                  count.table, count.rows_in, count.accepted, count.accepted_with_warning,
                  count.rejected)
     timings["read_validate_compute"] = round(time.perf_counter() - started, 3)
     full = write_full_report(result.validation, full_report_path(out, year))
-    log.info("full validation report (not published): %s", full.relative_to(out).as_posix())
+    log.info("hela valideringsrapporten (publiceras inte): %s",
+             full.relative_to(out).as_posix())
     known = result.municipalities["code"].tolist()
     codes = list(municipalities) if municipalities else known
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise ParameterError(f"--municipality: {unknown} not municipality code(s) of "
-                             f"{result.region_name}; expected some of {', '.join(known)}")
+        raise ParameterError(f"--municipality: {', '.join(unknown)} är inte kommunkoder i "
+                             f"{result.region_name}; förväntat: några av {', '.join(known)}")
 
     stage = staging(out, year)
     result.extra["profiles"] = list(codes)

@@ -53,12 +53,13 @@ def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, yea
     failed = [o for o in outcomes if not o.ok]
     if failed:
         for o in failed:
-            log.error("report %s failed in cell %s: %s", o.job.name, o.failed_cell, o.error)
+            log.error("rapporten %s misslyckades i cell %s: %s", o.job.name, o.failed_cell,
+                      o.error)
         first = failed[0]
         dest = keep_failed(stage, out, year)
         where = Path(first.job.output).relative_to(stage)
         raise ReportError(first.job.name, first.failed_cell,
-                          f"{first.error}; the executed notebook is kept as "
+                          f"{first.error}; den körda anteckningsboken finns kvar som "
                           f"{out.name}/{dest.relative_to(out).as_posix()}/{where}")
 
 

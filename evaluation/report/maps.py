@@ -27,7 +27,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.patheffects import withStroke
 from scipy.optimize import linear_sum_assignment
 
-from evaluation.errors import ParameterError
+from evaluation.errors import ParameterError, os_reason
 from evaluation.report.charts import (
     FONT_SIZE,
     MISSING_LABEL,
@@ -375,8 +375,8 @@ def county_map(values: Mapping[str, float | None], municipalities: pd.DataFrame,
             return boundary_map(values, boundary_file, municipalities, title, unit, labels)
         except (OSError, ValueError, KeyError, TypeError, ParameterError) as exc:
             # Name the file only: a report must not show the machine's paths.
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            log.warning("boundary map not drawn from %s, showing the tile map instead: %s",
+            reason = os_reason(exc) if isinstance(exc, OSError) else exc
+            log.warning("gränskartan ritades inte från %s, rutkartan visas i stället: %s",
                         Path(boundary_file).name, reason)
     return tile_map(values, municipalities, title, unit, labels)
 

@@ -13,7 +13,9 @@ from evaluation.indicators.registry import (
     Indicator,
     by_goal_area,
 )
+from evaluation.intake.cells import MAX_COUNT
 from evaluation.intake.schema import TABLES
+from evaluation.intake.validation import PARTICIPANTS_PER_CHILD
 from evaluation.report.formatting import MISSING, WITHHELD, percent
 from evaluation.settings import Settings
 from evaluation.vocab import TARGET_YEAR
@@ -156,6 +158,8 @@ def _common(settings: Settings) -> str:
     else:
         disclosure = ("Röjandeskyddet är avstängt i denna körning (tröskel 0): tabellerna är "
                       "endast för internt bruk och får inte publiceras.")
+    largest = f"{MAX_COUNT:,}".replace(",", "\u00a0")
+    per_child = {2: "två", 3: "tre"}.get(PARTICIPANTS_PER_CHILD, str(PARTICIPANTS_PER_CHILD))
     return f"""## Gemensamma regler
 
 ### Vilka kommuner räknas
@@ -174,6 +178,20 @@ med ja är de kommuner som besvarat just den frågan. När flera svar vägs samm
 fem sektorer, samlokalisering med två verksamheter) blir resultatet nej så snart ett
 av svaren är nej, och okänt (räknas inte) så länge ett tomt svar kan avgöra saken. En
 kommun utan lednings- eller samverkansgrupp har inte alla fem sektorer i gruppen.
+
+### Antal som inte kan stämma
+
+Ett antal är ett heltal, 0 eller mer, skrivet med siffror (mellanslag mellan
+tusentalen går bra). En rad med ett antal som inte kan stämma avvisas, och
+valideringsrapporten anger orsaken:
+
+- ett antal i grundpotensform, som 1e3;
+- ett antal större än Sveriges befolkning ({largest}, avrundat uppåt): ett sådant tal
+  är ett skrivfel, till exempel ett personnummer som tappat sin inledande nolla. Det
+  gäller också en kommuns antal barn;
+- fler föräldrar i en programinsats (påbörjat, varav kvinnor, varav män, fullföljt) än
+  {per_child} per barn 0–17 år i kommunen;
+- fler som fullföljt än som påbörjat, eller fler kvinnor och män än deltagare.
 
 ### Erbjudna program och evidensklasser
 

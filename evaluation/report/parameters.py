@@ -61,7 +61,8 @@ def notebook(name: str) -> Path:
     """The report notebook `name` a run executes; a missing one is a usage fault."""
     path = NOTEBOOKS / name
     if not path.is_file():
-        raise ParameterError(f"report notebook {name!r} not found in {NOTEBOOKS.name}/")
+        raise ParameterError(f"rapportens anteckningsbok {name!r} finns inte i "
+                             f"{NOTEBOOKS.name}/")
     return path
 
 

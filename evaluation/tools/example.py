@@ -895,8 +895,8 @@ def _prepare_folder(folder: Path) -> None:
     readme = folder / README
     ours = readme.is_file() and readme.read_text(encoding="utf-8").startswith(_README_MARK)
     if existing and not ours:
-        raise ParameterError(f"{folder} already holds files that are not example data; "
-                             "choose an empty folder")
+        raise ParameterError(f"{folder} innehåller redan filer som inte är exempeldata; "
+                             "välj en tom mapp")
     for path in existing:
         if path.suffix.lower() in {".xlsx", ".csv", ".txt"}:
             path.unlink()
@@ -906,10 +906,10 @@ def _checked_years(years: Sequence[int], seed: int) -> list[int]:
     years = sorted(set(years))
     unknown = [y for y in years if y not in ROUNDS]
     if not years or unknown:
-        raise ParameterError(f"example rounds must be follow-up rounds "
-                             f"({', '.join(map(str, ROUNDS))}), got {unknown or 'none'}")
+        raise ParameterError(f"exempelomgångar måste vara uppföljningsomgångar "
+                             f"({', '.join(map(str, ROUNDS))}), inte {unknown or 'inga'}")
     if not isinstance(seed, int) or seed < 0:
-        raise ParameterError(f"seed must be a whole number >= 0, got {seed!r}")
+        raise ParameterError(f"slumpfröet måste vara ett heltal, 0 eller mer, inte {seed!r}")
     return years
 
 
