@@ -21,7 +21,7 @@ report: $(STAMP)
 	@for year in $(ROUNDS); do \
 		$(BIN)/python -m evaluation run --data $(DATA) --round $$year --out $(OUT) || exit $$?; \
 	done
-	@echo "Published: $(OUT)/index.html"
+	@echo "Webbplatsen publicerad: $(OUT)/index.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
