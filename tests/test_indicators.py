@@ -19,9 +19,8 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis.results import RoundResult, compute_round
-from evaluation.indicators.compute import TIDY_COLUMNS
 from evaluation.indicators.registry import GOAL_AREAS, REGISTRY, get
-from evaluation.indicators.table import indicator_table
+from evaluation.indicators.table import TIDY_COLUMNS, indicator_table
 from evaluation.intake.model import RoundData, ValidationReport
 from evaluation.intake.reference import Reference
 from evaluation.intake.schema import TABLES

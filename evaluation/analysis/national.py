@@ -22,8 +22,8 @@ from evaluation.analysis.rounds import is_synthetic
 from evaluation.analysis.status import assign_status, changes, trends
 from evaluation.analysis.uptake import uptake
 from evaluation.errors import ParameterError
-from evaluation.indicators.compute import COUNTY, MUNICIPALITY, TIDY_COLUMNS
-from evaluation.indicators.table import indicator_table
+from evaluation.indicators.context import COUNTY, MUNICIPALITY
+from evaluation.indicators.table import TIDY_COLUMNS, indicator_table
 from evaluation.intake.model import Finding, RoundData, TableCount, ValidationReport
 from evaluation.intake.reference import Reference, load_reference
 from evaluation.intake.schema import TABLES

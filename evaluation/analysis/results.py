@@ -16,8 +16,8 @@ from evaluation.analysis.published import PublishedRound
 from evaluation.analysis.status import assign_status, changes, trends
 from evaluation.analysis.uptake import Uptake, uptake
 from evaluation.errors import ParameterError
-from evaluation.indicators.compute import TIDY_COLUMNS, build_context
-from evaluation.indicators.table import indicator_table
+from evaluation.indicators.context import build_context
+from evaluation.indicators.table import TIDY_COLUMNS, indicator_table
 from evaluation.intake.model import RoundData, ValidationReport
 from evaluation.intake.reference import Reference
 from evaluation.settings import Settings

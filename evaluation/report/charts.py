@@ -30,6 +30,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from evaluation.errors import ParameterError
+from evaluation.indicators.registry import UNITS as UNIT_KINDS
 from evaluation.report.formatting import NBSP, census, number, percent
 from evaluation.text import swedish_sort_key
 from evaluation.vocab import TARGET_YEAR
@@ -56,8 +57,8 @@ COUNTY_COLOUR = PALETTE["black"]
 TARGET_COLOUR = PALETTE["vermillion"]
 NOTE_COLOUR = "#404040"
 
-SHARE_UNITS = ("andel", "andel_kommuner")
-UNITS = ("andel", "andel_kommuner", "per_1000", "antal")
+SHARE_UNITS = tuple(u.id for u in UNIT_KINDS.values() if u.share)
+UNITS = tuple(UNIT_KINDS)
 #: Kolada's symbols, the one vocabulary of every table, chart and legend.
 WITHHELD_LABEL = ".. skyddat"
 MISSING_LABEL = "– saknas"

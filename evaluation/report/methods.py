@@ -9,7 +9,6 @@ from pathlib import Path
 from evaluation.indicators.registry import (
     GOAL_AREAS,
     REGISTRY,
-    UNIT_LABELS,
     Indicator,
     by_goal_area,
 )
@@ -93,7 +92,7 @@ def indicator_section(ind: Indicator, settings: Settings | None = None) -> str:
         "",
         f"- **Täljare:** {ind.numerator}",
         f"- **Nämnare:** {ind.denominator}",
-        f"- **Enhet:** {UNIT_LABELS[ind.unit]}",
+        f"- **Enhet:** {ind.unit_info.label}",
         f"- **Källor:** {_sources(ind)}",
         f"- **Metod:** {_METHOD[ind.method]}",
         f"- **Förändring:** {_CHANGE[_change_kind(ind)]}",

@@ -249,6 +249,7 @@ def uptake_table(result: RoundResult) -> Html:
     now = programmes.loc[programmes["round"] == result.year]
     prev = programmes.loc[programmes["round"] == result.previous_year]
     prev_count = dict(zip(prev["programme"], prev["municipalities"], strict=True))
+    now = now.assign(participants_text=fmt.participants_text(now))
     rows = []
     for r in now.sort_values(["evidence_based", "municipalities"],
                              ascending=False).to_dict("records"):
