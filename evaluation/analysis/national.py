@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.analysis.results import RoundResult, Stored, protected_round
+from evaluation.analysis.results import RoundResult, Stored, protected_round, reference_facts
 from evaluation.analysis.rounds import is_synthetic
 from evaluation.analysis.status import assign_status, changes, trends
 from evaluation.analysis.uptake import uptake
@@ -162,14 +162,15 @@ def compute_country(rounds: Iterable[RoundData], reference: Reference, settings:
     change = changes(pd.concat([country, municipal]), level)
     change = change.loc[change["level"] == COUNTY].reset_index(drop=True)
     current = ordered[-1]
+    municipalities = whole.county_municipalities(COUNTRY_CODE)
     return RoundResult(
         year=current.year, region=COUNTRY_CODE, region_name=COUNTRY_NAME,
-        municipalities=whole.county_municipalities(COUNTRY_CODE),
+        municipalities=municipalities,
         years=[r.year for r in ordered], rounds=protected.rounds,
         indicators=_as_country(country[TIDY_COLUMNS]).reset_index(drop=True),
         changes=_as_country(change), trends=_as_country(trends(country, level)),
         uptake=protected.uptake, validation=current.report, settings=settings,
-        extra={"disclosure": protected.summary},
+        extra={"disclosure": protected.summary}, **reference_facts(whole, municipalities),
     )
 
 

@@ -110,6 +110,13 @@ def interval_text(row: Mapping[str, object], decimals: int | None = None) -> str
     return f"{number(low, d)}–{number(high, d)}"
 
 
+def confidence(level: float) -> str:
+    """The confidence level as running text writes it: 0.95 -> "95 %" (the setting
+    `confidence_level`, never a fixed 95)."""
+    scaled = float(level) * 100
+    return f"{number(scaled, 0 if scaled.is_integer() else 1)} %"
+
+
 def participants_text(rows: pd.DataFrame) -> pd.Series:
     """Participants of uptake rows as published: ".." when withheld (never "<5",
     which would say 1 to 4), "–" when unknown."""
