@@ -7,7 +7,7 @@ from evaluation.indicators.context import Cell, Cells, RoundContext
 from evaluation.indicators.patterns import (
     ProgrammeCounts,
     by_municipality,
-    census,
+    census_by,
     offered,
     parent_share,
     ratio,
@@ -26,9 +26,7 @@ from evaluation.indicators.registry import OFFERED, indicator, municipality_shar
     uses_catalogue=True, has="minst ett evidensbaserat program",
 )
 def offers_evidence_based(ctx: RoundContext) -> Cells:
-    rows = offered(ctx)
-    flags = by_municipality(rows, ctx.answered, lambda g: bool(g["evidence_based"].any()))
-    return census(ctx, flags)
+    return census_by(ctx, offered(ctx), lambda g: bool(g["evidence_based"].any()))
 
 
 @indicator(
@@ -61,9 +59,7 @@ def evidence_based_count(ctx: RoundContext) -> Cells:
     ("kommun", "program"), blanks=OFFERED, has="program från minst två sektorer",
 )
 def two_sectors(ctx: RoundContext) -> Cells:
-    rows = offered(ctx)
-    flags = by_municipality(rows, ctx.answered, lambda g: g["sector"].nunique() >= 2)
-    return census(ctx, flags)
+    return census_by(ctx, offered(ctx), lambda g: g["sector"].nunique() >= 2)
 
 
 @indicator(

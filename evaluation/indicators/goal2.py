@@ -10,7 +10,7 @@ from evaluation.indicators.patterns import (
     all_of,
     any_of,
     by_municipality,
-    census,
+    census_by,
     known,
     offered,
     ratio,
@@ -50,9 +50,7 @@ def centre_like(frame: pd.DataFrame) -> pd.Series:
 )
 def has_family_centre(ctx: RoundContext) -> Cells:
     fc = ctx.familjecentraler
-    fc = fc.assign(full=full_centre(fc))
-    flags = by_municipality(fc, ctx.answered, lambda g: any_of(g["full"]))
-    return census(ctx, flags)
+    return census_by(ctx, fc.assign(full=full_centre(fc)), lambda g: any_of(g["full"]))
 
 
 @indicator(
@@ -139,8 +137,7 @@ def _covers_all_ages(rows: pd.DataFrame) -> bool:
     uses_catalogue=True, has="program för alla åldrar",
 )
 def all_ages(ctx: RoundContext) -> Cells:
-    flags = by_municipality(_catalogue_offered(ctx), ctx.answered, _covers_all_ages)
-    return census(ctx, flags)
+    return census_by(ctx, _catalogue_offered(ctx), _covers_all_ages)
 
 
 def _universal_and_targeted(rows: pd.DataFrame) -> bool:
@@ -157,5 +154,4 @@ def _universal_and_targeted(rows: pd.DataFrame) -> bool:
     uses_catalogue=True, has="både universellt och riktat stöd",
 )
 def universal_and_targeted(ctx: RoundContext) -> Cells:
-    flags = by_municipality(_catalogue_offered(ctx), ctx.answered, _universal_and_targeted)
-    return census(ctx, flags)
+    return census_by(ctx, _catalogue_offered(ctx), _universal_and_targeted)

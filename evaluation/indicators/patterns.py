@@ -91,6 +91,12 @@ def by_municipality(frame: pd.DataFrame, codes: Iterable[str],
     return pd.Series({code: reduce(groups.get(code, empty)) for code in codes}, dtype=object)
 
 
+def census_by(ctx: RoundContext, rows: pd.DataFrame,
+              reduce: Callable[[pd.DataFrame], object]) -> Cells:
+    """The census of a yes/no that `reduce` reads from each answering municipality's rows."""
+    return census(ctx, by_municipality(rows, ctx.answered, reduce))
+
+
 def all_of(frame: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
     """Row-wise AND with blanks as unknown: False if any is False, NA if unsure."""
     result = pd.Series(True, index=frame.index, dtype="boolean")
