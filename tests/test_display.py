@@ -24,9 +24,9 @@ TEMPLATES = REPO / "evaluation" / "templates"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
-def result():
-    return compute(REPO / "data" / "example", 2026)
+@pytest.fixture
+def result(example_result):
+    return example_result
 
 
 class _Rows(HTMLParser):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 
 from evaluation.cli import main
 from evaluation.intake.model import Finding
@@ -95,7 +96,12 @@ def test_validate_prints_the_status_and_writes_it_beside_the_feedback(tmp_path, 
     out = capsys.readouterr().out
     assert "Insamlingsstatus" in out and "12 av 12 kommuner har svarat" in out
     page = (folder / "insamlingsstatus.html").read_text(encoding="utf-8")
-    assert '<html lang="sv">' in page and page.count("<tr class=") == 12
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.html["lang"] == "sv"
+    body_rows = soup.select("tbody > tr")
+    assert len(body_rows) == 12
+    assert "Örebro kommun" in {td.get_text(strip=True) for tr in body_rows
+                               for td in tr.find_all(["th", "td"])}
     ws = openpyxl.load_workbook(folder / "insamlingsstatus.xlsx").active
     names = [r[1] for r in ws.iter_rows(min_row=5, values_only=True)]
     assert len(names) == 12 and "Örebro kommun" in names

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
 from evaluation.report import headline as h
 
@@ -160,5 +161,7 @@ def test_goal_area_summary_counts_only_its_own_indicators():
 
 def test_headline_html_escapes_and_lists_each_sentence():
     html = h.as_html(["A < B.", "C."])
-    assert "<li>A &lt; B.</li><li>C.</li>" in html
+    items = BeautifulSoup(html, "html.parser").select("ul > li")
+    assert [(li.get_text(), li.decode_contents()) for li in items] == [
+        ("A < B.", "A &lt; B."), ("C.", "C.")]
     assert h.plain(html) == "I korthet A &lt; B. C."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_indicators import base_round, make_reference
+from builders import base_round, make_reference
 
 from evaluation.errors import ParameterError
 from evaluation.indicators.context import Cell

@@ -199,27 +199,26 @@ def link_round(ctx: RoundContext, tidy: pd.DataFrame, programmes: pd.DataFrame,
                 linked.add(key, made, COSTS["county"], f"{indicator} för {ctx.county_name} {year}")
 
     offered_rows = [i for i, on in enumerate(prog["offered"]) if on]
+
+    def link_participants(column: str, row: dict, key: str, what: str, cost: float,
+                          label: str) -> None:
+        """Link a published participant total as the sum of its offered rows' cells."""
+        parts = [cells[(i, "participants")] for i in offered_rows
+                 if prog[column].iat[i] == row[column] and (i, "participants") in cells]
+        if parts:
+            form = _sum(parts, key)
+            _check(form, row["participants"], what)
+            linked.add(key, [form], cost, label)
+
     for r in programmes.to_dict("records"):
-        parts = [cells[(i, "participants")] for i in offered_rows
-                 if prog["programme"].iat[i] == r["programme"] and (i, "participants") in cells]
-        if not parts:
-            continue
-        key = uptake_key(region, year, r["programme"])
-        form = _sum(parts, key)
-        _check(form, r["participants"], f"participants of {r['programme']}")
-        linked.add(key, [form], COSTS["uptake"], f"deltagare i {r['name']}, {ctx.county_name} "
-                   f"{year}")
+        link_participants("programme", r, uptake_key(region, year, r["programme"]),
+                          f"participants of {r['programme']}", COSTS["uptake"],
+                          f"deltagare i {r['name']}, {ctx.county_name} {year}")
     for r in by_class.to_dict("records"):
-        parts = [cells[(i, "participants")] for i in offered_rows
-                 if prog["evidence_class"].iat[i] == r["evidence_class"]
-                 and (i, "participants") in cells]
-        if not parts:
-            continue
-        key = class_key(region, year, r["evidence_class"])
-        form = _sum(parts, key)
-        _check(form, r["participants"], f"participants of class {r['evidence_class']}")
-        linked.add(key, [form], COSTS["class"], f"deltagare i evidensklass "
-                   f"{r['evidence_class']}, {ctx.county_name} {year}")
+        link_participants("evidence_class", r, class_key(region, year, r["evidence_class"]),
+                          f"participants of class {r['evidence_class']}", COSTS["class"],
+                          f"deltagare i evidensklass {r['evidence_class']}, "
+                          f"{ctx.county_name} {year}")
     return RoundLinks(linked, forms)
 
 

@@ -584,13 +584,8 @@ def _masked_names(raw: RawRound) -> list[Finding]:
             for file, sheet, column in dict.fromkeys(names)]
 
 
-def validate_round(
-    data_dir: str | Path,
-    year: int,
-    region: str = DEFAULT_REGION,
-    strict: bool = False,
-    reference: Reference | None = None,
-) -> RoundData:
+def validate_round(data_dir: str | Path, year: int, region: str = DEFAULT_REGION,
+                   strict: bool = False, reference: Reference | None = None) -> RoundData:
     """Read and validate one round's files into canonical tables and a report.
 
     `region` is a county code, or "all" for a national round (any municipality

@@ -21,7 +21,7 @@ import pandas as pd
 from evaluation.intake.model import Finding, ValidationReport
 from evaluation.intake.reasons import SEVERITY_LABELS, reason_label
 from evaluation.personal_numbers import mask
-from evaluation.safe_text import inert_frame
+from evaluation.spreadsheet import inert_frame
 
 #: Folder of the full validation reports, inside the output folder.
 FULL_REPORT_DIR = ".validation"

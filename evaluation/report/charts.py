@@ -126,6 +126,19 @@ def apply_unit_axis(axis, unit: str) -> None:
     axis.set_major_formatter(_tick_formatter(unit, step))
 
 
+def _value_axis(ax, which: str, unit: str) -> None:
+    """The value axis of bars ("x") and trends ("y"): unit ticks, axis title, a light grid
+    behind the data, no frame on the top and right."""
+    apply_unit_axis(getattr(ax, f"{which}axis"), unit)
+    ax.tick_params(axis=which, labelsize=FONT_SIZE)
+    (ax.set_xlabel if which == "x" else ax.set_ylabel)(AXIS_LABELS.get(unit, ""),
+                                                      fontsize=FONT_SIZE)
+    ax.grid(axis=which, color="#DDDDDD", zorder=0)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False)) or str(text)
 
@@ -350,13 +363,7 @@ def _bars(data: _Round, title: str, unit: str) -> ReportFigure:
 
     ax.set_yticks(ys, [e.name for e in entries], fontsize=FONT_SIZE)
     ax.set_ylim(n - 0.4, -0.6)
-    apply_unit_axis(ax.xaxis, unit)
-    ax.tick_params(axis="x", labelsize=FONT_SIZE)
-    ax.set_xlabel(AXIS_LABELS.get(unit, ""), fontsize=FONT_SIZE)
-    ax.grid(axis="x", color="#DDDDDD", zorder=0)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _value_axis(ax, "x", unit)
     add_title(fig, title)
     _line_legend(fig, handles)
     _clear_of_lines(fig, ax, value_labels, [x for x in (county, data.target) if x is not None],
@@ -510,13 +517,7 @@ def trend_chart(table: pd.DataFrame, indicator: str, area_code: str, title: str,
     ticks = sorted(set(rounds) | set(range(first, last + 1, 2)))
     ax.set_xticks(ticks, [str(t) for t in ticks], fontsize=FONT_SIZE)
     ax.set_xlim(first - 0.8, last + 0.8)
-    apply_unit_axis(ax.yaxis, unit)
-    ax.tick_params(axis="y", labelsize=FONT_SIZE)
-    ax.set_ylabel(AXIS_LABELS.get(unit, ""), fontsize=FONT_SIZE)
-    ax.grid(axis="y", color="#DDDDDD", zorder=0)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    _value_axis(ax, "y", unit)
     area = entries[-1].name
     add_title(fig, title if area in title else f"{title}, {area}")
     _line_legend(fig, handles, ncol=min(4, max(1, len(handles))))

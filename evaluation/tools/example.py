@@ -791,13 +791,7 @@ def _write_population(writer: _Writer, names: dict[str, str],
         writer.csv("befolkning.csv", "Antal barn 0–17 och 0–5 år per kommun",
                    _labels(BEFOLKNING), rows, "utf-8")
         return
-    rng = _rng(writer.seed, year, 0)
-    header = ["region", *(f"{age} år" for age in range(18))]
-    rows = []
-    for code in sorted(names):
-        per_age = children[code][year] / 16
-        rows.append([f"{code} {names[code]}",
-                     *(int(round(per_age * rng.uniform(0.94, 1.06))) for _ in range(18))])
+    header, rows = _scb_ages(writer, names, children)
     writer.csv("befolkning_scb.csv",
                "Folkmängd per kommun och ålder 0–17 år, i samma form som SCB:s tabellexport",
                header, rows, "cp1252", title=f"Folkmängd 31 december {year} efter region och "
@@ -1134,18 +1128,26 @@ def _write_county(writer: _Writer, county: _County, content: _Round,
                "utf-8")
 
 
+def _scb_ages(writer: _Writer, names: dict[str, str], children: dict[str, dict[int, int]]
+              ) -> tuple[list[str], list[list[object]]]:
+    """Children per municipality and single year of age 0–17, as SCB's table export has
+    them: about a sixteenth of the 0–17 count each, with a little noise."""
+    rng = _rng(writer.seed, writer.year, 0)
+    header = ["region", *(f"{age} år" for age in range(18))]
+    rows = []
+    for code in sorted(names):
+        per_age = children[code][writer.year] / 16
+        rows.append([f"{code} {names[code]}",
+                     *(int(round(per_age * rng.uniform(0.94, 1.06))) for _ in range(18))])
+    return header, rows
+
+
 def _write_national_population(writer: _Writer, names: dict[str, str],
                                children: dict[str, dict[int, int]]) -> None:
     """One SCB export for the whole country: a row per municipality and age, and the
     national total SCB puts first (rejected: not a municipality)."""
     year = writer.year
-    rng = _rng(writer.seed, year, 0)
-    header = ["region", *(f"{age} år" for age in range(18))]
-    rows = []
-    for code in sorted(names):
-        per_age = children[code][year] / 16
-        rows.append([f"{code} {names[code]}",
-                     *(int(round(per_age * rng.uniform(0.94, 1.06))) for _ in range(18))])
+    header, rows = _scb_ages(writer, names, children)
     totals = [sum(int(r[i]) for r in rows) for i in range(1, 19)]
     writer.csv(NATIONAL_POPULATION, "Folkmängd per kommun och ålder 0–17 år för hela landet, "
                "i samma form som SCB:s tabellexport", header, [["00 Riket", *totals], *rows],
