@@ -16,8 +16,8 @@ from rdflib import Graph, Literal, URIRef, namespace
 
 from evaluation.analysis.rounds import compute
 from evaluation.errors import ParameterError
-from evaluation.indicators.compute import TIDY_COLUMNS
 from evaluation.indicators.registry import REGISTRY
+from evaluation.indicators.table import TIDY_COLUMNS
 from evaluation.publish import dcat
 from evaluation.publish.dcat import load_open_data
 from evaluation.publish.downloads import write_indicator_files

@@ -19,7 +19,6 @@ from evaluation.analysis.audit import PRIMARY, SECONDARY, Form, Linked, audit
 from evaluation.analysis.disclosure import ProtectedRound, require_passed
 from evaluation.analysis.published import (
     COSTS,
-    PARENT_INDICATORS,
     PublishedRound,
     class_key,
     indicator_key,
@@ -28,6 +27,7 @@ from evaluation.analysis.published import (
     withhold_participants,
 )
 from evaluation.analysis.uptake import Uptake
+from evaluation.indicators.registry import parent_based
 from evaluation.settings import Settings
 
 COUNTRY_CODE = "00"
@@ -81,15 +81,16 @@ def protect_country(country_rows: pd.DataFrame, raw: Uptake, counties: Mapping[s
             fixed.update(links[code][year][1].withheld)
         own: list[tuple] = []
         rows = country_rows.loc[country_rows["round"] == year].set_index("indicator")
-        for indicator in PARENT_INDICATORS:
+        for ind in parent_based():
+            indicator = ind.id
             if indicator not in rows.index:
                 continue
             row = rows.loc[indicator]
             key = indicator_key(COUNTRY_CODE, year, COUNTRY_CODE, indicator)
             forms = []
             for j, column in enumerate(("numerator", "denominator")):
-                if indicator == "1.4" and column == "denominator":
-                    continue
+                if column == "denominator" and not ind.programme_counts.denominator:
+                    continue  # children, not parents
                 parts = [f for code in present for f in _county_forms(
                     linked, indicator_key(code, year, code, indicator))[j:j + 1]]
                 made = _total(linked, (*key, column), parts, row[column],

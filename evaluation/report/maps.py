@@ -137,19 +137,9 @@ class _Colours:
         bar.ax.tick_params(labelsize=FONT_SIZE)
 
 
-def _frame(municipalities: pd.DataFrame | Iterable[str]) -> pd.DataFrame:
-    """Code, short name and point of each municipality, from a frame or from codes."""
-    if isinstance(municipalities, pd.DataFrame):
-        frame = municipalities.copy()
-    else:
-        from evaluation.intake.reference import load_reference
-
-        codes = [str(c) for c in municipalities]
-        ref = load_reference().municipalities
-        frame = ref.loc[ref["code"].isin(codes)].copy()
-        unknown = sorted(set(codes) - set(frame["code"]))
-        if unknown:
-            raise ParameterError(f"unknown municipality codes {unknown}")
+def _frame(municipalities: pd.DataFrame) -> pd.DataFrame:
+    """Code, short name and point of each municipality (`RoundResult.municipalities`)."""
+    frame = municipalities.copy()
     missing = {"code", "lat", "lon"} - set(frame.columns)
     if missing:
         raise ParameterError(f"municipalities need columns code, lat and lon; "
@@ -311,14 +301,13 @@ def _ring_path(rings: list, scale: float) -> MplPath:
 
 
 def boundary_map(values: Mapping[str, float | None], boundary_file: str | Path,
-                 codes: pd.DataFrame | Iterable[str], title: str, unit: str,
+                 codes: pd.DataFrame, title: str, unit: str,
                  labels: Mapping[str, str] | None = None) -> ReportFigure:
     """The municipalities' real boundaries, coloured by value, with name and value
     written at each municipality's point.
 
     `codes` is the municipalities to draw: a frame with code, lat, lon (and
-    short_name), or the codes alone (points and names then come from the reference
-    tables).
+    short_name), as the round result carries them.
     """
     check_unit(unit)
     frame = _frame(codes)

@@ -9,7 +9,6 @@ from pathlib import Path
 from evaluation.indicators.registry import (
     GOAL_AREAS,
     REGISTRY,
-    UNIT_LABELS,
     Indicator,
     by_goal_area,
 )
@@ -44,12 +43,6 @@ def _and(items: tuple[str, ...]) -> str:
     return ", ".join(items[:-1]) + " och " + items[-1]
 
 
-def _change_kind(ind: Indicator) -> str:
-    if ind.census:
-        return "census"
-    return {"wilson": "newcombe", "poisson_byar": "rate_ratio"}.get(ind.method, "difference")
-
-
 def _target_text(ind: Indicator) -> str:
     if ind.target == "rising":
         return "Stigande värde"
@@ -80,7 +73,7 @@ def _status_text(ind: Indicator) -> str:
 
 def _sources(ind: Indicator) -> str:
     labels = [TABLES[t].label for t in ind.sources]
-    if ind.id in {"1.1", "1.2", "2.5", "2.6"}:
+    if ind.uses_catalogue:
         labels.append("programkatalogen")
     return ", ".join(labels)
 
@@ -95,10 +88,10 @@ def indicator_section(ind: Indicator, settings: Settings | None = None) -> str:
         "",
         f"- **Täljare:** {ind.numerator}",
         f"- **Nämnare:** {ind.denominator}",
-        f"- **Enhet:** {UNIT_LABELS[ind.unit]}",
+        f"- **Enhet:** {ind.unit_info.label}",
         f"- **Källor:** {_sources(ind)}",
         f"- **Metod:** {_METHOD[ind.method]}",
-        f"- **Förändring:** {_CHANGE[_change_kind(ind)]}",
+        f"- **Förändring:** {_CHANGE[ind.change_method]}",
         f"- **Mål {TARGET_YEAR}:** {_target_text(ind)}",
         f"- **Status:** {_status_text(ind)}",
     ]

@@ -33,6 +33,7 @@ from evaluation.intake.reference import Reference, load_reference
 from evaluation.intake.schema import (
     BEFOLKNING,
     FAMILJECENTRALER,
+    GROUP_COLUMNS,
     KOMMUN,
     PROGRAM,
     SECTORS,
@@ -46,8 +47,6 @@ from evaluation.vocab import ALL_REGIONS, DEFAULT_REGION, ROUNDS, is_national
 
 README = "LASMIG.txt"
 _README_MARK = "Syntetiska exempeldata"
-GROUP_COLUMNS = ("group_preschool", "group_school", "group_social_services",
-                 "group_health_care", "group_civil_society")
 #: Letters for the sectors of a steering group, in the order of GROUP_COLUMNS.
 _GROUP_LETTERS = "FSOHC"
 _SECTOR_LABEL = {s.id: s.label for s in SECTORS}

@@ -28,6 +28,7 @@ from evaluation.intake.model import RoundData
 from evaluation.intake.reference import Reference, load_reference
 from evaluation.intake.schema import (
     FAMILJECENTRALER,
+    GROUP_COLUMNS,
     KOMMUN,
     PROGRAM,
     SECTORS,
@@ -60,8 +61,7 @@ _UNLOCKED = Protection(locked=False)
 #: accepts a blank (1.4–1.7 on the counts and follow-up, 3.2 on the group's sectors).
 CORE_COLUMNS = frozenset({
     "participants", "participants_women", "participants_men", "completed", "followed_up",
-    "group_preschool", "group_school", "group_social_services", "group_health_care",
-    "group_civil_society",
+    *GROUP_COLUMNS,
 })
 #: Width of the free-text columns (a family centre's name, a coordinator).
 TEXT_WIDTH = 40
