@@ -21,7 +21,17 @@ municipality's totals and those before the county's.
 The audit reduces the system first (a published single count is a fixed bound,
 a published total whose declared parts are all published says nothing new) and
 solves each withheld count over its connected part only, which keeps a national
-round fast.
+round fast. Most counts need no linear programme at all: every table the
+programmes have found so far that agrees with what is published (the true one,
+each range's extremes, each cell choice's table) is kept as a witness, and a
+count two witnesses already set at least `threshold` apart is protected, its
+range at least that wide. Only a count the witnesses cannot tell apart is
+solved exactly, so every decision (protected or not, which cells, which to
+release) is the one exact ranges give; a protected count's recorded range is
+then the part of it the witnesses reach.
+
+scipy is imported where a programme is solved, not with the module: the report
+kernels import this module through the stored round and never solve one.
 """
 
 from __future__ import annotations
@@ -30,8 +40,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
 
 TOLERANCE = 1e-6
 PRIMARY = "primary"
@@ -149,7 +157,8 @@ class _Reduced:
     """The intruder's system after fixing published single counts and dropping
     totals that say nothing new, split into connected parts."""
 
-    def __init__(self, linked: Linked, withheld: set[tuple]) -> None:
+    def __init__(self, linked: Linked, withheld: set[tuple],
+                 witnesses: _Witnesses | None = None) -> None:
         n = len(linked.values)
         self.linked = linked
         self.fixed: dict[int, float] = {}
@@ -193,6 +202,8 @@ class _Reduced:
         for i, (free, _, _) in enumerate(self.rows):
             self.by_component.setdefault(find(free[0][0]), []).append(i)
         self._cache: dict[frozenset, tuple] = {}
+        self.witnesses = witnesses or _Witnesses(linked)
+        self.witnesses.keep_feasible(list(published.values()), linked.inequalities)
 
     def _system(self, components: frozenset) -> tuple:
         if components in self._cache:
@@ -216,6 +227,8 @@ class _Reduced:
             b.append(rhs)
 
         def matrix(kind: str):
+            from scipy.sparse import coo_matrix
+
             r, cidx, data, b = parts[kind]
             if not b:
                 return None, None
@@ -229,7 +242,24 @@ class _Reduced:
         self._cache[components] = system
         return system
 
-    def range(self, form: Form) -> tuple[float, float]:
+    def range(self, form: Form, wide: float | None = None) -> tuple[float, float]:
+        """The count's feasible range; with `wide`, a range the witnesses already
+        show to be at least `wide` (less the tolerance) is returned without solving."""
+        if wide is not None:
+            low, high = self.witnesses.span(form)
+            if high - low >= wide - TOLERANCE:
+                return low, high
+        return self.exact_range(form)
+
+    def determined(self, form: Form) -> bool:
+        """True when the published figures fix the form's value."""
+        if not np.isclose(*self.witnesses.span(form)):
+            return False  # two tables that agree with everything published differ on it
+        return bool(np.isclose(*self.exact_range(form)))
+
+    def exact_range(self, form: Form) -> tuple[float, float]:
+        from scipy.optimize import linprog
+
         constant = sum(c * self.fixed[v] for v, c in form.terms if v in self.fixed)
         free = [(v, c) for v, c in form.terms if v not in self.fixed]
         if not free:
@@ -249,16 +279,82 @@ class _Reduced:
                 raise RuntimeError(f"audit LP failed for {form.key}: {res.message}")
             else:
                 out.append(sign * res.fun + constant)
+                self.witnesses.add_partial(index, res.x)
         return out[0], out[1]
 
 
+def _matrix(forms: Sequence[Form], n: int):
+    """The forms as rows of a sparse matrix over the n atomic counts."""
+    from scipy.sparse import coo_matrix
+
+    rows = [i for i, f in enumerate(forms) for _ in f.terms]
+    cols = [v for f in forms for v, _ in f.terms]
+    data = [c for f in forms for _, c in f.terms]
+    return coo_matrix((data, (rows, cols)), shape=(len(forms), n)).tocsr()
+
+
+class _Witnesses:
+    """Tables (one value per atomic count) that agree with every published figure:
+    the true table and the ones the linear programmes found. Any two of them
+    bound a withheld count's range from inside."""
+
+    def __init__(self, linked: Linked) -> None:
+        self.values = np.array(linked.values, dtype=float)
+        self.lower = np.array(linked.lower, dtype=float)
+        self.tables: list[np.ndarray] = [self.values.copy()]
+        self._stacked: np.ndarray | None = None
+
+    def add(self, table: np.ndarray) -> None:
+        self.tables.append(np.asarray(table, dtype=float))
+        self._stacked = None
+
+    def add_partial(self, index: dict[int, int], solution: np.ndarray) -> None:
+        """A solution over one connected part; every other count keeps its true value
+        (the parts share no equation, so the whole table still agrees)."""
+        table = self.values.copy()
+        table[list(index)] = solution
+        self.add(table)
+
+    def matrix(self) -> np.ndarray:
+        if self._stacked is None:
+            self._stacked = np.vstack(self.tables)
+        return self._stacked
+
+    def span(self, form: Form) -> tuple[float, float]:
+        if not form.terms:
+            return float(form.value), float(form.value)
+        columns = [v for v, _ in form.terms]
+        at = self.matrix()[:, columns] @ np.array([c for _, c in form.terms])
+        return float(at.min()), float(at.max())
+
+    def keep_feasible(self, published: Sequence[Form], inequalities: Sequence[Form]) -> None:
+        """Drop the tables that disagree with what is now published (a table found
+        while a cell was withheld no longer counts once the cell is published)."""
+        if len(self.tables) == 1:
+            return  # the true table agrees with everything
+        tables = self.matrix()
+        ok = (tables >= self.lower - TOLERANCE).all(axis=1)
+        for forms, equal in ((published, True), (inequalities, False)):
+            if not forms:
+                continue
+            at = _matrix(forms, len(self.values)) @ tables.T  # forms × tables
+            value = np.array([f.value for f in forms], dtype=float)[:, None]
+            ok &= ((np.abs(at - value) if equal else at - value) <= TOLERANCE).all(axis=0)
+        if not ok.all():
+            self.tables = [t for t, keep in zip(self.tables, ok, strict=True) if keep]
+            self._stacked = None
+
+
 def audit(linked: Linked, withheld: set[tuple], threshold: int,
-          touching: set[tuple] | None = None) -> AuditResult:
+          touching: set[tuple] | None = None,
+          witnesses: _Witnesses | None = None) -> AuditResult:
     """Each sensitive count's feasible range from the published figures alone.
 
     With `touching` (unit keys), only the counts linked to those units are
-    solved: the rest were audited before and nothing new reaches them."""
-    reduced = _Reduced(linked, withheld)
+    solved: the rest were audited before and nothing new reaches them.
+    `witnesses` are tables found before (by `protect`); those that disagree with
+    what `withheld` publishes are dropped first."""
+    reduced = _Reduced(linked, withheld, witnesses)
     near = None
     if touching is not None:
         near = {reduced.find(v) for key in touching for f in linked.units[key].forms
@@ -268,12 +364,11 @@ def audit(linked: Linked, withheld: set[tuple], threshold: int,
         if near is not None and not any(reduced.find(v) in near for v, _ in form.terms
                                         if v not in reduced.fixed):
             continue
-        low, high = reduced.range(form)
+        low, high = reduced.range(form, wide=threshold)
         ranges.append(Range(form.key, label, form.value, low, high))
     determined = []
     for key in (withheld if touching is None else withheld & touching):
-        forms = linked.units[key].forms
-        if all(np.isclose(*reduced.range(f)) for f in forms):
+        if all(reduced.determined(f) for f in linked.units[key].forms):
             determined.append(key)
     return AuditResult(threshold, ranges, determined)
 
@@ -282,9 +377,13 @@ def audit(linked: Linked, withheld: set[tuple], threshold: int,
 
 
 def _deviation(linked: Linked, withheld: set[tuple], form: Form, move: float
-               ) -> set[tuple]:
+               ) -> tuple[set[tuple], np.ndarray]:
     """Units to withhold so that another table, agreeing with every other published
-    figure, moves `form` by `move`: the cheapest such table by cell cost."""
+    figure, moves `form` by `move`: the cheapest such table by cell cost; and
+    that table (which agrees with everything published once they are withheld)."""
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
     n = len(linked.values)
     published = [u for k, u in linked.units.items() if k not in withheld]
     m = len(published)
@@ -321,7 +420,7 @@ def _deviation(linked: Linked, withheld: set[tuple], form: Form, move: float
     if res.status != 0:
         raise RuntimeError(f"no protecting table for {form.key}: {res.message}")
     slack = res.x[n:]
-    return {published[j].key for j in range(m) if slack[j] > TOLERANCE}
+    return {published[j].key for j in range(m) if slack[j] > TOLERANCE}, values + res.x[:n]
 
 
 @dataclass
@@ -352,22 +451,28 @@ def protect(linked: Linked, threshold: int, secondary: bool = True,
     for key, unit in linked.units.items():
         if any(1 <= f.value < threshold for f in unit.forms):
             withheld.setdefault(key, PRIMARY)
+    # Withholding more only widens every range, so a table found on the way still
+    # agrees with what is published at the end, until a cell is released.
+    witnesses = _Witnesses(linked)
     if secondary:
-        reduced = _Reduced(linked, set(withheld))
+        reduced = _Reduced(linked, set(withheld), witnesses)
         for form, _label in sensitive:
-            low, high = reduced.range(form)
+            low, high = reduced.range(form, wide=threshold)
             if high - low >= threshold - TOLERANCE:
                 continue
             kind = PRIMARY if np.isclose(low, high) and not any(
                 form in u.forms for k, u in linked.units.items() if k in withheld) \
                 else SECONDARY
-            for key in _deviation(linked, set(withheld), form, low + threshold - form.value):
+            keys, table = _deviation(linked, set(withheld), form,
+                                     low + threshold - form.value)
+            for key in keys:
                 withheld.setdefault(key, kind)
-            reduced = _Reduced(linked, set(withheld))
-    result = audit(linked, set(withheld), threshold)
+            witnesses.add(table)
+            reduced = _Reduced(linked, set(withheld), witnesses)
+    result = audit(linked, set(withheld), threshold, witnesses=witnesses)
     released = [k for k in result.determined if withheld.get(k) == SECONDARY]
     for key in released:
         del withheld[key]
     if released:
-        result = audit(linked, set(withheld), threshold)
+        result = audit(linked, set(withheld), threshold, witnesses=witnesses)
     return Protection(withheld, result)
