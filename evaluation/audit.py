@@ -158,7 +158,7 @@ class _Reduced:
     totals that say nothing new, split into connected parts."""
 
     def __init__(self, linked: Linked, withheld: set[tuple],
-                 witnesses: _Witnesses | None = None) -> None:
+                 witnesses: Witnesses | None = None, recheck: bool = True) -> None:
         n = len(linked.values)
         self.linked = linked
         self.fixed: dict[int, float] = {}
@@ -202,8 +202,9 @@ class _Reduced:
         for i, (free, _, _) in enumerate(self.rows):
             self.by_component.setdefault(find(free[0][0]), []).append(i)
         self._cache: dict[frozenset, tuple] = {}
-        self.witnesses = witnesses or _Witnesses(linked)
-        self.witnesses.keep_feasible(list(published.values()), linked.inequalities)
+        self.witnesses = witnesses or Witnesses(linked)
+        if recheck:  # not needed when only more is withheld than the witnesses saw
+            self.witnesses.keep_feasible(list(published.values()), linked.inequalities)
 
     def _system(self, components: frozenset) -> tuple:
         if components in self._cache:
@@ -293,7 +294,7 @@ def _matrix(forms: Sequence[Form], n: int):
     return coo_matrix((data, (rows, cols)), shape=(len(forms), n)).tocsr()
 
 
-class _Witnesses:
+class Witnesses:
     """Tables (one value per atomic count) that agree with every published figure:
     the true table and the ones the linear programmes found. Any two of them
     bound a withheld count's range from inside."""
@@ -347,7 +348,7 @@ class _Witnesses:
 
 def audit(linked: Linked, withheld: set[tuple], threshold: int,
           touching: set[tuple] | None = None,
-          witnesses: _Witnesses | None = None) -> AuditResult:
+          witnesses: Witnesses | None = None) -> AuditResult:
     """Each sensitive count's feasible range from the published figures alone.
 
     With `touching` (unit keys), only the counts linked to those units are
@@ -376,51 +377,105 @@ def audit(linked: Linked, withheld: set[tuple], threshold: int,
 # ------------------------------------------------------------------ cell choice
 
 
-def _deviation(linked: Linked, withheld: set[tuple], form: Form, move: float
-               ) -> tuple[set[tuple], np.ndarray]:
+class _CellChoice:
+    """The cell-choice programme of one linked system, built once: each call
+    selects the published units' rows and solves over the connected part of the
+    table (counts linked by a published figure or an inequality) that holds the
+    count to protect, which is the whole programme where everything is linked.
+    Counts outside that part cannot help: moving one changes no figure the
+    programme may move for free, and each figure moved costs its cell's price."""
+
+    def __init__(self, linked: Linked) -> None:
+        from scipy.sparse import coo_matrix
+
+        self.linked = linked
+        self.n = n = len(linked.values)
+        self.keys = list(linked.units)
+        self.values = np.array(linked.values, dtype=float)
+        rows, cols, data, owner = [], [], [], []
+        for j, key in enumerate(self.keys):
+            for f in linked.units[key].forms:
+                for sign in (1.0, -1.0):
+                    row = len(owner)
+                    for v, c in f.terms:
+                        rows.append(row)
+                        cols.append(v)
+                        data.append(sign * c)
+                    owner.append(j)
+        self.owner = np.array(owner, dtype=int)
+        self.forms = coo_matrix((data, (rows, cols)), shape=(len(owner), n)).tocsr()
+        self.inequalities = _matrix(linked.inequalities, n)
+        self.g_rhs = -(self.inequalities @ self.values)
+        self.costs = np.array([linked.units[k].cost for k in self.keys], dtype=float)
+        self.lower = np.array(linked.lower, dtype=float) - self.values
+
+    def part(self, published: np.ndarray, start: Sequence[int]) -> np.ndarray:
+        """The counts linked to `start` through published figures and inequalities."""
+        from scipy.sparse import bmat, csr_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        links = bmat([[self.forms[published[self.owner]]], [self.inequalities]]).tocsr()
+        links.data[:] = 1.0
+        graph = csr_matrix(links.T @ links)
+        _, labels = connected_components(graph, directed=False)
+        return np.isin(labels, labels[list(start)])
+
+    def solve(self, withheld: set[tuple], form: Form, move: float
+              ) -> tuple[set[tuple], np.ndarray]:
+        from scipy.optimize import linprog
+        from scipy.sparse import coo_matrix, hstack
+
+        published = np.array([k not in withheld for k in self.keys])
+        inside = self.part(published, [v for v, _ in form.terms])
+        columns = np.flatnonzero(inside)
+        form_rows = np.flatnonzero(published[self.owner])
+        forms = self.forms[form_rows][:, columns]
+        touching = np.diff(forms.indptr) > 0
+        units = np.unique(self.owner[form_rows[touching]])  # in the units' order
+        form_rows = form_rows[np.isin(self.owner[form_rows], units)]
+        forms = self.forms[form_rows][:, columns]
+        slack_of = {j: i for i, j in enumerate(units)}
+        slack = coo_matrix((np.full(len(form_rows), -1.0),
+                            (np.arange(len(form_rows)),
+                             [slack_of[j] for j in self.owner[form_rows]])),
+                           shape=(len(form_rows), len(units)))
+        inequalities = self.inequalities[:, columns]
+        g_rows = np.flatnonzero(np.diff(inequalities.indptr) > 0)
+        a_ub = hstack([forms, slack]).tocsr()
+        a_ub = _stack_rows(a_ub, inequalities[g_rows], len(units))
+        b_ub = np.concatenate([np.zeros(len(form_rows)), self.g_rhs[g_rows]])
+        index = {v: i for i, v in enumerate(columns)}
+        a_eq = coo_matrix(([c for _, c in form.terms],
+                           ([0] * len(form.terms), [index[v] for v, _ in form.terms])),
+                          shape=(1, len(columns) + len(units))).tocsr()
+        objective = np.concatenate([np.full(len(columns), 1e-6), self.costs[units]])
+        bounds = [(low, None) for low in self.lower[columns]] + [(0, None)] * len(units)
+        res = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=np.array([move]),
+                      bounds=bounds, method="highs")
+        if res.status != 0:
+            raise RuntimeError(f"no protecting table for {form.key}: {res.message}")
+        chosen = {self.keys[j] for j, s in zip(units, res.x[len(columns):], strict=True)
+                  if s > TOLERANCE}
+        table = self.values.copy()
+        table[columns] += res.x[:len(columns)]
+        return chosen, table
+
+
+def _stack_rows(top, bottom, extra_columns: int):
+    """`top` over `bottom` widened by `extra_columns` empty columns."""
+    from scipy.sparse import csr_matrix, vstack
+
+    wide = csr_matrix((bottom.data, bottom.indices, bottom.indptr),
+                      shape=(bottom.shape[0], bottom.shape[1] + extra_columns))
+    return vstack([top, wide]).tocsr()
+
+
+def _deviation(linked: Linked, withheld: set[tuple], form: Form, move: float,
+               choice: _CellChoice | None = None) -> tuple[set[tuple], np.ndarray]:
     """Units to withhold so that another table, agreeing with every other published
     figure, moves `form` by `move`: the cheapest such table by cell cost; and
     that table (which agrees with everything published once they are withheld)."""
-    from scipy.optimize import linprog
-    from scipy.sparse import coo_matrix
-
-    n = len(linked.values)
-    published = [u for k, u in linked.units.items() if k not in withheld]
-    m = len(published)
-    rows, cols, data, b_ub = [], [], [], []
-    row = 0
-    for j, unit in enumerate(published):
-        for f in unit.forms:
-            for sign in (1.0, -1.0):
-                for v, c in f.terms:
-                    rows.append(row)
-                    cols.append(v)
-                    data.append(sign * c)
-                rows.append(row)
-                cols.append(n + j)
-                data.append(-1.0)
-                b_ub.append(0.0)
-                row += 1
-    values = np.array(linked.values, dtype=float)
-    for f in linked.inequalities:  # G (x + δ) ≤ 0
-        for v, c in f.terms:
-            rows.append(row)
-            cols.append(v)
-            data.append(c)
-        b_ub.append(-sum(c * values[v] for v, c in f.terms))
-        row += 1
-    a_ub = coo_matrix((data, (rows, cols)), shape=(row, n + m)).tocsr()
-    a_eq = coo_matrix(([c for _, c in form.terms], ([0] * len(form.terms),
-                                                    [v for v, _ in form.terms])),
-                      shape=(1, n + m)).tocsr()
-    objective = np.concatenate([np.full(n, 1e-6), [u.cost for u in published]])
-    bounds = [(linked.lower[v] - values[v], None) for v in range(n)] + [(0, None)] * m
-    res = linprog(objective, A_ub=a_ub, b_ub=np.array(b_ub), A_eq=a_eq,
-                  b_eq=np.array([move]), bounds=bounds, method="highs")
-    if res.status != 0:
-        raise RuntimeError(f"no protecting table for {form.key}: {res.message}")
-    slack = res.x[n:]
-    return {published[j].key for j in range(m) if slack[j] > TOLERANCE}, values + res.x[:n]
+    return (choice or _CellChoice(linked)).solve(withheld, form, move)
 
 
 @dataclass
@@ -453,8 +508,9 @@ def protect(linked: Linked, threshold: int, secondary: bool = True,
             withheld.setdefault(key, PRIMARY)
     # Withholding more only widens every range, so a table found on the way still
     # agrees with what is published at the end, until a cell is released.
-    witnesses = _Witnesses(linked)
+    witnesses = Witnesses(linked)
     if secondary:
+        choice = _CellChoice(linked)
         reduced = _Reduced(linked, set(withheld), witnesses)
         for form, _label in sensitive:
             low, high = reduced.range(form, wide=threshold)
@@ -464,11 +520,11 @@ def protect(linked: Linked, threshold: int, secondary: bool = True,
                 form in u.forms for k, u in linked.units.items() if k in withheld) \
                 else SECONDARY
             keys, table = _deviation(linked, set(withheld), form,
-                                     low + threshold - form.value)
+                                     low + threshold - form.value, choice)
             for key in keys:
                 withheld.setdefault(key, kind)
             witnesses.add(table)
-            reduced = _Reduced(linked, set(withheld), witnesses)
+            reduced = _Reduced(linked, set(withheld), witnesses, recheck=False)
     result = audit(linked, set(withheld), threshold, witnesses=witnesses)
     released = [k for k in result.determined if withheld.get(k) == SECONDARY]
     for key in released:

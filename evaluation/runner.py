@@ -16,8 +16,10 @@ from evaluation.downloads import download_links, write_indicator_files
 from evaluation.exceptions import InputError, ParameterError, ReportError
 from evaluation.execute import (
     NotebookJob,
+    NotebookPool,
     choose_reports_per_kernel,
     execute_notebooks,
+    notebook_imports,
     pdf_failures,
 )
 from evaluation.fingerprint import fingerprint, published_fingerprint
@@ -87,11 +89,15 @@ def is_synthetic(data: str | Path, year: int) -> bool:
 
 def compute(data: str | Path, year: int, region: str = DEFAULT_REGION, strict: bool = False,
             settings: Settings | None = None,
-            reference: Reference | None = None) -> RoundResult:
-    """Read, validate and compute a round (with its earlier rounds) once."""
+            reference: Reference | None = None,
+            rounds: Sequence[RoundData] | None = None) -> RoundResult:
+    """Read, validate and compute a round (with its earlier rounds) once; `rounds`:
+    the validated rounds, when `history` has read them already."""
     reference = reference or load_reference()
     settings = settings or load_settings()
-    result = compute_round(history(data, year, region, strict, reference), reference, settings)
+    if rounds is None:
+        rounds = history(data, year, region, strict, reference)
+    result = compute_round(rounds, reference, settings)
     result.extra["synthetic"] = is_synthetic(data, year)
     return result
 
@@ -119,14 +125,18 @@ def _jobs(result: RoundResult, stage: Path, codes: Sequence[str],
 
 def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, year: int,
                     jobs: int | None, progress: bool, timings: dict[str, float],
-                    private: Sequence[Path]) -> None:
-    """Execute every report of a staged round, then delete the `private` files (they
-    hold unsuppressed figures). A failed report moves the stage to `.failed/<year>/`
-    and raises `ReportError` naming the report and its cell."""
+                    private: Sequence[Path], pool: NotebookPool | None = None) -> None:
+    """Execute every report of a staged round (on `pool` when one was started for
+    them), then delete the `private` files (they hold unsuppressed figures). A
+    failed report moves the stage to `.failed/<year>/` and raises `ReportError`
+    naming the report and its cell."""
     step = time.perf_counter()
-    outcomes = execute_notebooks(
-        job_list, workers=jobs, progress=progress, cwd=stage,
-        reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
+    if pool is not None:
+        outcomes = pool.run(job_list)
+    else:
+        outcomes = execute_notebooks(
+            job_list, workers=jobs, progress=progress, cwd=stage,
+            reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
     timings["reports"] = round(time.perf_counter() - step, 3)
     for part in ("execute", "export"):  # summed over reports, across workers
         timings[f"reports_{part}_sum"] = round(
@@ -262,17 +272,19 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
         return RunResult(path, False, time.perf_counter() - started, log_path)
 
 
-def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None,
-           municipalities: Sequence[str] | None, strict: bool, progress: bool,
-           settings: Settings, inputs: list[Path], parameters: dict, print_: str,
-           started: float) -> Path:
-    if is_national(region):
-        from evaluation.national_run import build_national
+def report_imports() -> list[str]:
+    """The modules the report notebooks import, for their kernels to load at start."""
+    return list(dict.fromkeys(m for name in (REGIONAL, PROFILE)
+                              for m in notebook_imports(notebook(name))))
 
-        return build_national(data, year, out, jobs, municipalities, strict, progress,
-                              settings, inputs, parameters, print_, started)
-    timings: dict[str, float] = {}
-    result = compute(data, year, region, strict, settings)
+
+def _compute_staged(data: str | Path, year: int, region: str, strict: bool,
+                    settings: Settings, reference: Reference, rounds: Sequence[RoundData],
+                    out: Path, municipalities: Sequence[str] | None, started: float,
+                    timings: dict[str, float]) -> RoundResult:
+    """The computed county round, its full validation report written outside the
+    round, and the profiles to make checked (`result.extra["profiles"]`)."""
+    result = compute(data, year, region, strict, settings, reference, rounds)
     for count in result.validation.counts.values():
         log.info("%s: %d row(s) in, %d accepted (%d with a warning), %d rejected",
                  count.table, count.rows_in, count.accepted, count.accepted_with_warning,
@@ -286,13 +298,36 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
     if unknown:
         raise ParameterError(f"--municipality: {unknown} not municipality code(s) of "
                              f"{result.region_name}; expected some of {', '.join(known)}")
-
-    stage = staging(out, year)
     result.extra["profiles"] = list(codes)
+    return result
+
+
+def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None,
+           municipalities: Sequence[str] | None, strict: bool, progress: bool,
+           settings: Settings, inputs: list[Path], parameters: dict, print_: str,
+           started: float) -> Path:
+    if is_national(region):
+        from evaluation.national_run import build_national
+
+        return build_national(data, year, out, jobs, municipalities, strict, progress,
+                              settings, inputs, parameters, print_, started)
+    timings: dict[str, float] = {}
+    reference = load_reference()
+    rounds = history(data, year, region, strict, reference)  # invalid input stops here
+    expected = 1 + len(municipalities or reference.county_municipalities(region))
+    stage = staging(out, year)
     try:
-        result.save(stage / RESULT_FILE)
-        execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
-                        progress, timings, private=[stage / RESULT_FILE])
+        # The workers load their libraries and boot their first kernels (which import
+        # what the report notebooks import) while this process computes the round.
+        with NotebookPool(expected, jobs, progress, cwd=stage,
+                          reports_per_kernel=choose_reports_per_kernel(expected, jobs),
+                          preload=report_imports()) as pool:
+            result = _compute_staged(data, year, region, strict, settings, reference, rounds,
+                                     out, municipalities, started, timings)
+            codes = result.extra["profiles"]
+            result.save(stage / RESULT_FILE)
+            execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
+                            progress, timings, private=[stage / RESULT_FILE], pool=pool)
         timings["total"] = round(time.perf_counter() - started, 3)
         write_manifest(stage / "manifest.json", inputs,
                        {**parameters, "rounds": result.years}, timings, print_, data=data)
