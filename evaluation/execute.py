@@ -280,6 +280,9 @@ def execute_notebooks(
     jobs = list(jobs)
     if not jobs:
         return []
+    names = [job.name for job in jobs]
+    if len(set(names)) != len(names):
+        raise ValueError("job names must be unique")  # before any worker starts
     with NotebookPool(len(jobs), workers, progress, kernel_name, cwd,
                       start_timeout=start_timeout, start_attempts=start_attempts,
                       cell_timeout=cell_timeout, prestart=prestart,
