@@ -416,9 +416,9 @@ class _CellChoice:
 
         links = bmat([[self.forms[published[self.owner]]], [self.inequalities]]).tocsr()
         links.data[:] = 1.0
-        graph = csr_matrix(links.T @ links)
+        graph = csr_matrix(bmat([[None, links.T], [links, None]]))  # counts and figures
         _, labels = connected_components(graph, directed=False)
-        return np.isin(labels, labels[list(start)])
+        return np.isin(labels[:self.n], labels[list(start)])
 
     def solve(self, withheld: set[tuple], form: Form, move: float
               ) -> tuple[set[tuple], np.ndarray]:
