@@ -699,9 +699,14 @@ def _interrupt(_signum: int, _frame: object) -> None:
 
 
 def _ignore_stops() -> None:
-    """Once a worker stops, a second signal must not cut its kernels' shutdown short."""
+    """Once a worker stops, a second signal must not cut its kernels' shutdown short;
+    and a cell request left pending on a kernel taken down ends in "Kernel died",
+    which asyncio would print with its traceback when the request is collected."""
+    import logging
+
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
 
 
 def _init_worker(settings: _WorkerSettings, unclaimed: Any) -> None:
