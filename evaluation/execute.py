@@ -29,6 +29,11 @@ The executed notebook is written once, when the report is done (papermill's
 save after every cell costs more than the smaller reports' cells); a report
 that fails, times out or loses its kernel is written as far as it got.
 
+`NotebookPool` starts the workers, and their first kernels, before the jobs
+are known: a run starts them before it computes the round, so that loading
+papermill, nbconvert, WeasyPrint and the notebooks' own imports overlaps the
+computation instead of following it.
+
 Workers are spawned, not forked: a script that calls `execute_notebooks` must
 guard its entry point with `if __name__ == "__main__":`.
 """
