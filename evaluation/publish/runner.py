@@ -14,13 +14,18 @@ from evaluation.analysis.results import RoundResult
 from evaluation.analysis.rounds import compute, history
 from evaluation.errors import InputError, ParameterError
 from evaluation.intake.arguments import resolve_municipalities
+from evaluation.intake.model import RoundData
 from evaluation.intake.reading import round_files, round_folder
+from evaluation.intake.reference import Reference, load_reference
 from evaluation.intake.validation_report import (
     full_report_path,
     write_full_report,
 )
 from evaluation.publish.execute import (
     NotebookJob,
+    NotebookPool,
+    choose_reports_per_kernel,
+    notebook_imports,
 )
 from evaluation.publish.fingerprint import fingerprint, published_fingerprint
 from evaluation.publish.national_run import build_national
@@ -139,15 +144,19 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
         return RunResult(path, False, time.perf_counter() - started, log_path)
 
 
-def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None,
-           municipalities: Sequence[str] | None, strict: bool, progress: bool,
-           settings: Settings, inputs: list[Path], parameters: dict, print_: str,
-           started: float) -> Path:
-    if is_national(region):
-        return build_national(data, year, out, jobs, municipalities, strict, progress,
-                              settings, inputs, parameters, print_, started)
-    timings: dict[str, float] = {}
-    result = compute(data, year, region, strict, settings)
+def report_imports() -> list[str]:
+    """The modules the report notebooks import, for their kernels to load at start."""
+    return list(dict.fromkeys(m for name in (REGIONAL, PROFILE)
+                              for m in notebook_imports(notebook(name))))
+
+
+def _compute_staged(data: str | Path, year: int, region: str, strict: bool,
+                    settings: Settings, reference: Reference, rounds: Sequence[RoundData],
+                    out: Path, municipalities: Sequence[str] | None, started: float,
+                    timings: dict[str, float]) -> RoundResult:
+    """The computed county round, its full validation report written outside the
+    round, and the profiles to make checked (`result.extra["profiles"]`)."""
+    result = compute(data, year, region, strict, settings, reference, rounds)
     for count in result.validation.counts.values():
         log.info("%s: %d rad(er) inlästa, %d godkända (%d med varning), %d avvisade",
                  count.table, count.rows_in, count.accepted, count.accepted_with_warning,
@@ -163,12 +172,34 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
         raise ParameterError(f"--municipality: {', '.join(unknown)} är inte kommunkoder i "
                              f"{result.region_name}; förväntat: några av {', '.join(known)}")
 
-    stage = staging(out, year)
     result.extra["profiles"] = list(codes)
+    return result
+
+
+def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None,
+           municipalities: Sequence[str] | None, strict: bool, progress: bool,
+           settings: Settings, inputs: list[Path], parameters: dict, print_: str,
+           started: float) -> Path:
+    if is_national(region):
+        return build_national(data, year, out, jobs, municipalities, strict, progress,
+                              settings, inputs, parameters, print_, started)
+    timings: dict[str, float] = {}
+    reference = load_reference()
+    rounds = history(data, year, region, strict, reference)  # invalid input stops here
+    expected = 1 + len(municipalities or reference.county_municipalities(region))
+    stage = staging(out, year)
     try:
-        result.save(stage / RESULT_FILE)
-        execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
-                        progress, timings, private=[stage / RESULT_FILE])
+        # The workers load their libraries and boot their first kernels (which import
+        # what the report notebooks import) while this process computes the round.
+        with NotebookPool(expected, jobs, progress, cwd=stage,
+                          reports_per_kernel=choose_reports_per_kernel(expected, jobs),
+                          preload=report_imports()) as pool:
+            result = _compute_staged(data, year, region, strict, settings, reference, rounds,
+                                     out, municipalities, started, timings)
+            codes = result.extra["profiles"]
+            result.save(stage / RESULT_FILE)
+            execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
+                            progress, timings, private=[stage / RESULT_FILE], pool=pool)
         timings["total"] = round(time.perf_counter() - started, 3)
         write_manifest(stage / "manifest.json", inputs,
                        {**parameters, "rounds": result.years}, timings, print_, data=data)
