@@ -7,7 +7,7 @@ DATA ?= data/example
 OUT ?= reports
 ROUNDS ?= 2024 2026
 
-.PHONY: setup report test lint lab example clean
+.PHONY: setup report test lint lab example docs clean
 
 setup: $(STAMP)
 
@@ -21,7 +21,7 @@ report: $(STAMP)
 	@for year in $(ROUNDS); do \
 		$(BIN)/python -m evaluation run --data $(DATA) --round $$year --out $(OUT) || exit $$?; \
 	done
-	@echo "Published: $(OUT)/index.html"
+	@echo "Webbplatsen publicerad: $(OUT)/index.html"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -34,6 +34,10 @@ lint: $(STAMP)
 
 example: $(STAMP)
 	$(BIN)/python -m evaluation example --out $(DATA)
+
+# The method appendix, generated from the indicator registry (a test fails when it is stale).
+docs: $(STAMP)
+	$(BIN)/python -c "from evaluation.report.methods import write_methods; write_methods('docs/metoder.md')"
 
 # JupyterLab on the report notebooks, with the project's environment as the kernel.
 lab: $(STAMP)

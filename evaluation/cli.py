@@ -11,6 +11,7 @@ The options mirror the library functions' arguments.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -18,8 +19,9 @@ import signal
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from evaluation.errors import (
     EXIT_INVALID,
@@ -28,76 +30,162 @@ from evaluation.errors import (
     EvaluationError,
     ParameterError,
     Stopped,
+    os_error,
 )
 from evaluation.vocab import DEFAULT_REGION, ROUNDS
 
+#: argparse's own messages in Swedish. argparse reads every text it shows through
+#: gettext (`argparse._`); `SwedishArgumentParser` lends it this table while it builds,
+#: parses or formats, and puts gettext back afterwards, so nothing global stays changed.
+ARGPARSE_SWEDISH = {
+    "usage: ": "användning: ",
+    "positional arguments": "argument",
+    "options": "flaggor",
+    "optional arguments": "flaggor",
+    "show this help message and exit": "visa den här hjälptexten och avsluta",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "följande argument krävs: %s",
+    "unrecognized arguments: %s": "okända argument: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "ogiltigt val: %(value)r (välj bland %(choices)s)",
+    "unknown parser %(parser_name)r (choices: %(choices)s)":
+        "okänt kommando %(parser_name)r (välj bland %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ogiltigt värde: %(value)r",
+    "expected one argument": "ett värde krävs",
+    "expected at most one argument": "högst ett värde får anges",
+    "expected at least one argument": "minst ett värde krävs",
+    "expected %s argument": "%s värde krävs",
+    "expected %s arguments": "%s värden krävs",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "flaggan %(option)s är tvetydig: den kan vara %(matches)s",
+    "not allowed with argument %s": "får inte anges tillsammans med %s",
+    "ignored explicit argument %r": "flaggan tar inget värde: %r",
+    "one of the arguments %s is required": "ett av argumenten %s krävs",
+    "unexpected option string: %s": "oväntad flagga: %s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
+}
+
+
+@contextlib.contextmanager
+def _swedish_argparse() -> Iterator[None]:
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def one(text: str) -> str:
+        return ARGPARSE_SWEDISH.get(text, text)
+
+    def plural(singular: str, many: str, n: int) -> str:
+        return one(singular if n == 1 else many)
+
+    argparse._, argparse.ngettext = one, plural  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+class SwedishArgumentParser(argparse.ArgumentParser):
+    """argparse that speaks Swedish: usage, help, headings and every error message
+    ("fel: följande argument krävs: --data"); a usage error still exits with code 2.
+    Sub-commands are parsers of this class too. Not for use from several threads at
+    once (it lends argparse its table while it works)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _swedish_argparse():
+            super().__init__(*args, **kwargs)
+
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        with _swedish_argparse():
+            return super().parse_args(*args, **kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        with _swedish_argparse():
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _swedish_argparse():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _swedish_argparse():
+            return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
+        """Usage and one line, as every other error of the command line: "fel: …"."""
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"fel: {message}\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    from evaluation.intake.arguments import positive, round_year
+    from evaluation.intake.arguments import non_negative, positive, round_year
 
     rounds = ", ".join(map(str, ROUNDS))
-    parser = argparse.ArgumentParser(
+    parser = SwedishArgumentParser(
         prog="python -m evaluation",
-        description="Follow-up of the regional strategy for parenting support.",
+        description="Uppföljning av den regionala strategin för föräldraskapsstöd.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    data_help = "data folder holding one folder per round (DATA/<year>/)"
-    round_help = f"round year, one of {rounds}"
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    data_help = "datamappen, med en mapp per omgång (MAPP/<år>/)"
+    round_help = f"omgångens år, ett av {rounds}"
+    county = "länskod eller länets namn (standard 18)"
 
-    p = sub.add_parser("validate", help="check a round's inputs and print every problem and "
-                                        "each municipality's collection status")
-    p.add_argument("--data", required=True, type=Path, help=data_help)
-    p.add_argument("--round", required=True, type=round_year, dest="year", help=round_help)
-    p.add_argument("--region", default=DEFAULT_REGION,
-                   help="county code (default 18), or all for every county")
-    p.add_argument("--out", type=Path, default=Path("reports"),
-                   help="output folder: the full report goes to "
-                        "OUT/.validation/<year>/validation.csv, created if missing "
-                        "(default reports)")
-    p.add_argument("--feedback", type=Path, default=None, metavar="DIR",
-                   help="write a Swedish feedback workbook per municipality with problems, "
-                        "and the collection status (HTML, XLSX), into DIR (created if "
-                        "missing; its parent must exist)")
-    p.add_argument("--strict", action="store_true", help="exit 1 on any rejected row")
-
-    p = sub.add_parser("run", help="execute and publish a round")
-    p.add_argument("--data", required=True, type=Path, help=data_help)
-    p.add_argument("--round", required=True, type=round_year, dest="year", help=round_help)
-    p.add_argument("--out", type=Path, default=Path("reports"),
-                   help="site folder: the round is published to OUT/<year>/, created if "
-                        "missing (default reports)")
-    p.add_argument("--region", default=DEFAULT_REGION,
-                   help="county code (default 18), or all: every county and the country")
-    p.add_argument("--jobs", type=positive, default=None,
-                   help="reports executed in parallel (default: one per core)")
-    p.add_argument("--municipality", nargs="+", default=None, metavar="CODE|NAME",
-                   help="only these municipality profiles, by code or name "
-                        "(1880, Örebro, Orebro)")
+    p = sub.add_parser("validate", help="granska en omgångs indata: skriv ut varje problem "
+                                        "och varje kommuns insamlingsstatus")
+    p.add_argument("--data", required=True, type=Path, metavar="MAPP", help=data_help)
+    p.add_argument("--round", required=True, type=round_year, dest="year", metavar="ÅR",
+                   help=round_help)
+    p.add_argument("--region", default=DEFAULT_REGION, metavar="LÄN",
+                   help=f"{county}, eller all för alla län")
+    p.add_argument("--out", type=Path, default=Path("reports"), metavar="MAPP",
+                   help="utdatamapp: hela valideringsrapporten skrivs till "
+                        "MAPP/.validation/<år>/validation.csv; mappen skapas om den saknas "
+                        "(standard reports)")
+    p.add_argument("--feedback", type=Path, default=None, metavar="MAPP",
+                   help="skriv en återkopplingsarbetsbok på svenska per kommun med problem, "
+                        "och insamlingsstatusen (HTML, XLSX), i MAPP (skapas om den saknas; "
+                        "mappen ovanför måste finnas)")
     p.add_argument("--strict", action="store_true",
-                   help="fail, publishing nothing, on any rejected row")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+                   help="avsluta med kod 1 om någon rad avvisas")
+
+    p = sub.add_parser("run", help="kör och publicera en omgång")
+    p.add_argument("--data", required=True, type=Path, metavar="MAPP", help=data_help)
+    p.add_argument("--round", required=True, type=round_year, dest="year", metavar="ÅR",
+                   help=round_help)
+    p.add_argument("--out", type=Path, default=Path("reports"), metavar="MAPP",
+                   help="webbplatsens mapp: omgången publiceras i MAPP/<år>/; mappen skapas "
+                        "om den saknas (standard reports)")
+    p.add_argument("--region", default=DEFAULT_REGION, metavar="LÄN",
+                   help=f"{county}, eller all: alla län och hela landet")
+    p.add_argument("--jobs", type=positive, default=None, metavar="N",
+                   help="rapporter som körs samtidigt (standard: en per processorkärna)")
+    p.add_argument("--municipality", nargs="+", default=None, metavar="KOD|NAMN",
+                   help="bara dessa kommunprofiler, med kod eller namn (1880, Örebro, "
+                        "Orebro); en kommun som anges flera gånger görs en gång")
+    p.add_argument("--strict", action="store_true",
+                   help="avbryt utan att publicera något om någon rad avvisas")
+    p.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
     p.add_argument("--force", action="store_true",
-                   help="run even when the published round is up to date")
+                   help="kör även när den publicerade omgången redan är aktuell")
 
-    p = sub.add_parser("template", help="write the survey workbook, or one per municipality")
-    p.add_argument("--round", required=True, type=round_year, dest="year", help=round_help)
-    p.add_argument("--out", required=True, type=Path, metavar="FILE.xlsx|DIR",
-                   help="the workbook to write (its folder must exist); with "
-                        "--per-municipality a folder, created if its parent exists")
-    p.add_argument("--region", default=DEFAULT_REGION, help="county code (default 18)")
-    p.add_argument("--prefill", type=Path, default=None, metavar="DATA",
-                   help="data folder: fill in the previous round's structure (names, sectors, "
-                        "yes/no answers; counts stay blank)")
+    p = sub.add_parser("template", help="skriv enkätens arbetsbok, eller en per kommun")
+    p.add_argument("--round", required=True, type=round_year, dest="year", metavar="ÅR",
+                   help=round_help)
+    p.add_argument("--out", required=True, type=Path, metavar="FIL.xlsx|MAPP",
+                   help="arbetsboken som skrivs (dess mapp måste finnas); med "
+                        "--per-municipality en mapp, som skapas om mappen ovanför finns")
+    p.add_argument("--region", default=DEFAULT_REGION, metavar="LÄN", help=county)
+    p.add_argument("--prefill", type=Path, default=None, metavar="MAPP",
+                   help="datamapp: fyll i förra omgångens struktur (namn, sektorer, "
+                        "ja/nej-svar; antal lämnas tomma)")
     p.add_argument("--per-municipality", action="store_true",
-                   help="one workbook per municipality of the county, DIR/<code>-<name>.xlsx")
+                   help="en arbetsbok per kommun i länet, MAPP/<kod>-<namn>.xlsx")
 
-    p = sub.add_parser("example", help="write synthetic example rounds")
-    p.add_argument("--out", required=True, type=Path,
-                   help="data folder to write DATA/<year>/ into, created if missing")
-    p.add_argument("--region", default=DEFAULT_REGION,
-                   help="county code (default 18), or all for every municipality of Sweden")
-    p.add_argument("--seed", type=int, default=0,
-                   help="seed of the random answers (default 0: the documented example)")
+    p = sub.add_parser("example", help="skriv syntetiska exempelomgångar")
+    p.add_argument("--out", required=True, type=Path, metavar="MAPP",
+                   help="datamappen att skriva MAPP/<år>/ i; skapas om den saknas")
+    p.add_argument("--region", default=DEFAULT_REGION, metavar="LÄN",
+                   help=f"{county}, eller all för alla Sveriges kommuner")
+    p.add_argument("--seed", type=non_negative, default=0, metavar="N",
+                   help="slumpfrö för svaren (standard 0: det dokumenterade exemplet)")
     return parser
 
 
@@ -115,7 +203,8 @@ def _validate(args: argparse.Namespace) -> int:
 
     check_region(args.region)
     check_output_folder(args.out, args.data)
-    if args.feedback is not None:
+    if args.feedback is not None:  # feedback written into the data would be read as input
+        check_output_folder(args.feedback, args.data, "--feedback")
         check_parent(args.feedback, "--feedback")
     check_round_folder(args.data, args.year)
     result, origins = validate_round_with_origins(args.data, args.year, region=args.region,
@@ -134,11 +223,10 @@ def _validate(args: argparse.Namespace) -> int:
         name = ("hela landet" if is_national(args.region)
                 else str(load_reference().county(args.region)["name"]))
         pages = write_status(status, args.feedback, year=args.year, region_name=name)
-        print(f"\nFeedback: {len(letters)} workbook(s) in {args.feedback}; collection "
-              f"status: {pages[0].name}, {pages[1].name}")
+        print(f"\nÅterkoppling: {len(letters)} arbetsbok/arbetsböcker i {args.feedback}; "
+              f"insamlingsstatus: {pages[0].name}, {pages[1].name}")
     if args.strict and result.report.rejected:
-        print(f"error: --strict: {len(result.report.rejected)} row(s) rejected",
-              file=sys.stderr)
+        _error(f"--strict: {len(result.report.rejected)} rad(er) avvisade")
         return EXIT_INVALID
     return EXIT_OK
 
@@ -163,52 +251,55 @@ def _run(args: argparse.Namespace) -> int:
                     jobs=args.jobs, municipalities=municipalities,
                     strict=args.strict, progress=not args.quiet, force=args.force)
     if run.up_to_date:
-        print(f"Round {args.year} is up to date in {run.path} (inputs, parameters and code "
-              f"unchanged); nothing was changed. Use --force to run it again.")
+        print(f"Omgång {args.year} är redan aktuell i {run.path} (indata, parametrar och kod "
+              f"är oförändrade); inget ändrades. Ange --force för att köra den igen.")
     else:
-        print(f"Published round {args.year}: {run.path} ({run.seconds:.0f} s)")
-    print(f"Log: {run.log}")
+        print(f"Omgång {args.year} publicerad: {run.path} ({run.seconds:.0f} s)")
+    print(f"Logg: {run.log}")
     return EXIT_OK
 
 
 def _template(args: argparse.Namespace) -> int:
     from evaluation.intake.arguments import check_parent, check_region, previous_round
     from evaluation.intake.validation import validate_round
-    from evaluation.publish.staging import check_output_file
+    from evaluation.publish.staging import check_output_file, check_output_folder
     from evaluation.tools.template import write_municipality_templates, write_template
     from evaluation.vocab import is_national
 
     if is_national(args.region):
-        raise ParameterError("--region all: a survey workbook is made for one county")
+        raise ParameterError("--region all: enkätens arbetsbok görs för ett län i taget")
     check_region(args.region)
     check_output_file(args.out, args.prefill)
-    if args.per_municipality:
+    if args.per_municipality:  # a folder: neither the root, a home, nor above the data
+        check_output_folder(args.out, args.prefill, data_option="--prefill")
         check_parent(args.out, "--out")
     else:
         if args.out.suffix.lower() != ".xlsx":
-            raise ParameterError(f"--out {str(args.out)!r}: the survey workbook must be an "
-                                 ".xlsx file (or give --per-municipality and a folder)")
+            raise ParameterError(f"--out {str(args.out)!r}: enkätens arbetsbok måste vara en "
+                                 ".xlsx-fil (eller ange --per-municipality och en mapp)")
         if not args.out.parent.is_dir():
-            raise ParameterError(f"--out {str(args.out)!r}: folder {str(args.out.parent)!r} "
-                                 "does not exist; create it first")
+            raise ParameterError(f"--out {str(args.out)!r}: mappen {str(args.out.parent)!r} "
+                                 "finns inte; skapa den först")
     prefill = None
     if args.prefill is not None:
         prefill = validate_round(args.prefill, previous_round(args.year), region=args.region)
     if args.per_municipality:
         paths = write_municipality_templates(args.out, args.year, region=args.region,
                                              prefill=prefill)
-        print(f"Survey workbooks for round {args.year}: {len(paths)} in {args.out}")
+        print(f"Enkätens arbetsböcker för omgång {args.year}: {len(paths)} i {args.out}")
         return EXIT_OK
     path = write_template(args.out, args.year, region=args.region, prefill=prefill)
-    print(f"Survey workbook for round {args.year}: {path}")
+    print(f"Enkätens arbetsbok för omgång {args.year}: {path}")
     return EXIT_OK
 
 
 def _example(args: argparse.Namespace) -> int:
+    from evaluation.publish.staging import check_output_folder
     from evaluation.tools.example import write_example
 
+    check_output_folder(args.out)  # neither the root nor a home folder
     paths = write_example(args.out, region=args.region, seed=args.seed)
-    print(f"Synthetic example data: {len(paths)} file(s) under {args.out}")
+    print(f"Syntetiska exempeldata: {len(paths)} fil(er) under {args.out}")
     return EXIT_OK
 
 
@@ -236,12 +327,6 @@ def _log_traceback(exc: BaseException) -> Path | None:
         return None
 
 
-def _os_error(exc: OSError) -> str:
-    name = exc.filename if exc.filename is not None else ""
-    what = exc.strerror or type(exc).__name__
-    return f"{name}: {what}" if name else what
-
-
 def _stop(signum: int, _frame: object) -> None:
     raise Stopped(signum)
 
@@ -262,13 +347,13 @@ def _main(argv: Sequence[str] | None) -> int:
     from evaluation.personal_numbers import MaskingFormatter
 
     parser = build_parser()
-    args = parser.parse_args(argv)  # usage errors exit 2 with argparse's message
+    args = parser.parse_args(argv)  # usage errors exit 2 with argparse's (Swedish) message
     if not logging.getLogger().handlers:  # warnings (e.g. a stale lock taken over) on stderr
         handler = logging.StreamHandler(sys.stderr)
         handler.setLevel(logging.WARNING)
         # errors reach the user as the command's own one-line message, never a traceback
         handler.addFilter(lambda record: record.levelno == logging.WARNING)
-        handler.setFormatter(MaskingFormatter("%(levelname)s: %(message)s"))
+        handler.setFormatter(MaskingFormatter("varning: %(message)s"))
         logging.getLogger().addHandler(handler)
     previous = {}
     for signum in (signal.SIGTERM, signal.SIGHUP):  # a scheduler's stop, as Ctrl-C
@@ -297,7 +382,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return 128 + signal.SIGINT
     except OSError as exc:
         _log_traceback(exc)
-        _error(f"kan inte läsa eller skriva {_os_error(exc)}")
+        _error(f"kan inte läsa eller skriva {os_error(exc)}")
         return EXIT_INVALID
     except Exception as exc:  # a fault of the toolkit itself: one line, traceback in a log
         log = _log_traceback(exc)

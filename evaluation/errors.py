@@ -29,6 +29,7 @@ carry them and the bottom modules do not import one another (the layer contract)
 from __future__ import annotations
 
 import enum
+import errno
 from typing import Any, ClassVar, Self, TypeVar
 
 from evaluation.personal_numbers import mask
@@ -123,6 +124,42 @@ def reason_label(code: str) -> str:
 #: The structured fields an error may carry (None where they do not apply). Texts are
 #: masked: a file, sheet, header or value may hold a personal identity number.
 FIELDS = ("file", "sheet", "row", "column", "value", "expected", "closest", "reason")
+
+#: What the operating system's errors mean, in Swedish (its own texts are English).
+OS_REASONS = {
+    errno.EACCES: "åtkomst nekas (behörighet saknas)",
+    errno.EPERM: "åtgärden tillåts inte (behörighet saknas)",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.ENOENT: "finns inte",
+    errno.ENOTDIR: "en del av sökvägen är ingen mapp",
+    errno.EISDIR: "är en mapp, inte en fil",
+    errno.EEXIST: "finns redan",
+    errno.ENOTEMPTY: "mappen är inte tom",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.ELOOP: "för många symboliska länkar i rad",
+    errno.EIO: "läs- eller skrivfel på disken",
+    errno.EBUSY: "används av ett annat program",
+    errno.EXDEV: "ligger på ett annat filsystem",
+    errno.EMFILE: "för många öppna filer",
+    errno.ENFILE: "för många öppna filer",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating-system error in Swedish: "åtkomst nekas (behörighet saknas)"."""
+    if exc.errno in OS_REASONS:
+        return OS_REASONS[exc.errno]
+    if exc.errno is not None:
+        return f"systemfel {errno.errorcode.get(exc.errno, exc.errno)}"
+    return f"systemfel ({type(exc).__name__})"
+
+
+def os_error(exc: OSError) -> str:
+    """The file an operating-system error is about and what went wrong, in Swedish."""
+    name = exc.filename if exc.filename is not None else ""
+    return f"{name}: {os_reason(exc)}" if name else os_reason(exc)
 
 
 class EvaluationError(Exception):
@@ -242,8 +279,8 @@ class ReportError(EvaluationError):
         self.cell = cell
         #: The exception's name in the notebook (`ZeroDivisionError`), when known.
         self.error_name = error_name
-        where = f"cell {cell}" if cell is not None else "an unknown cell"
-        super().__init__(f"Report {report!r} failed in {where}: {message}")
+        where = f"cell {cell}" if cell is not None else "en okänd cell"
+        super().__init__(f"Rapporten {report!r} misslyckades i {where}: {message}")
 
 
 class KernelError(ReportError):
@@ -278,4 +315,4 @@ class Stopped(KeyboardInterrupt):
 
         self.signum = int(signum)
         self.name = signal.Signals(signum).name
-        super().__init__(f"stopped by {self.name}")
+        super().__init__(f"avbruten av {self.name}")

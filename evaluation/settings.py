@@ -3,6 +3,7 @@ confidence level. Kept in `data/config.toml` so that they are data, not code."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,22 +35,33 @@ class Settings:
         unknown = set(self.evidence_based_classes) - set(EVIDENCE_CLASSES)
         if unknown:
             raise ParameterError(
-                f"evidence_based_classes: unknown class {sorted(unknown)!r}; "
-                f"expected some of {list(EVIDENCE_CLASSES)}"
+                f"evidence_based_classes: okänd evidensklass {sorted(unknown)!r}; "
+                f"förväntat: några av {list(EVIDENCE_CLASSES)}"
             )
         if not isinstance(self.suppression_threshold, int) or self.suppression_threshold < 0:
             raise ParameterError(
-                f"suppression_threshold must be a whole number >= 0, "
-                f"got {self.suppression_threshold!r}"
+                f"suppression_threshold måste vara ett heltal, 0 eller mer, inte "
+                f"{self.suppression_threshold!r}"
             )
         if not 0 < self.confidence_level < 1:
             raise ParameterError(
-                f"confidence_level must lie strictly between 0 and 1, "
-                f"got {self.confidence_level!r}"
+                f"confidence_level måste ligga mellan 0 och 1 (inte lika med), inte "
+                f"{self.confidence_level!r}"
             )
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)
+
+
+def _toml(path: Path) -> dict:
+    """The configuration file's content; a syntax error is named by its line, in Swedish."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        at = (f" på rad {where.group(1)}, tecken {where.group(2)}" if where
+              else " i slutet av filen" if "end of document" in str(exc) else "")
+        raise ParameterError(f"{path.name}: filen följer inte TOML-formatet{at}") from exc
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
@@ -57,17 +69,14 @@ def load_settings(path: str | Path | None = None) -> Settings:
     path = Path(path) if path else DEFAULT_CONFIG
     if not path.exists():
         return Settings()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"{path.name}: not valid TOML: {exc}") from exc
+    raw = _toml(path)
     known = {"evidence_based_classes", "suppression_threshold", "confidence_level",
              "boundary_file", *SECTIONS}
     # the site's publisher and accessibility statement (evaluation.publish.accessibility)
     sections = {k: raw.pop(k) for k in SITE_SECTIONS if k in raw}
     unknown = set(raw) - known
     if unknown:
-        raise ParameterError(f"{path.name}: unknown setting(s) {sorted(unknown)}")
+        raise ParameterError(f"{path.name}: okänd(a) inställning(ar) {sorted(unknown)}")
     if "evidence_based_classes" in raw:
         raw["evidence_based_classes"] = tuple(raw["evidence_based_classes"])
     for section in SECTIONS:
@@ -79,14 +88,12 @@ def load_section(name: str, path: str | Path | None = None) -> dict:
     """One table of the configuration file (e.g. `[open_data]`), empty when absent."""
     path = Path(path) if path else DEFAULT_CONFIG
     if name not in SECTIONS:
-        raise ParameterError(f"unknown configuration section {name!r}; known: {list(SECTIONS)}")
+        raise ParameterError(f"okänt avsnitt i inställningarna {name!r}; kända: "
+                             f"{list(SECTIONS)}")
     if not path.exists():
         return {}
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"{path.name}: not valid TOML: {exc}") from exc
+    raw = _toml(path)
     section = raw.get(name, {})
     if not isinstance(section, dict):
-        raise ParameterError(f"{path.name}: [{name}] must be a table of settings")
+        raise ParameterError(f"{path.name}: [{name}] måste vara ett avsnitt med inställningar")
     return section

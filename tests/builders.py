@@ -219,3 +219,17 @@ def base_round(year: int = 2024) -> RoundData:
     return make_round(year, kommun=KOMMUN, program=PROGRAM,
                       familjecentraler=FAMILJECENTRALER,
                       vardenheter=VARDENHETER, befolkning=BEFOLKNING)
+
+
+def rewrite_parts(path: Path, change) -> Path:
+    """Rewrite a workbook's zip parts: `change` takes {part name: bytes} and edits it in
+    place, as a generator that writes its own XML (or a broken one) would have."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    change(parts)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return path

@@ -16,7 +16,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.text import Text
 
 from evaluation.errors import ParameterError
-from evaluation.report import charts
+from evaluation.report import charts, style
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -39,6 +39,9 @@ OREBRO_LAN = [
     ("1885", "Lindesbergs kommun", "Lindesberg"),
 ]
 SHORT = {code: short for code, _, short in OREBRO_LAN}
+#: Catalogue names, as the round result carries them.
+PROGRAMMES = {"abc": "ABC – Alla Barn i Centrum", "komet": "Komet"}
+MATRIX_NAMES = {"municipality_names": SHORT, "programme_names": PROGRAMMES}
 #: Share of men, 2026. Ljusnarsberg is withheld, Hällefors did not answer.
 SHARES = {"1814": 0.30, "1860": 0.10, "1861": 0.25, "1862": 0.15, "1863": None,
           "1864": "withheld", "1880": 0.24, "1881": 0.12, "1882": 0.20, "1883": 0.22,
@@ -96,7 +99,8 @@ def table() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def bars(table):
-    return charts.municipality_bars(table, "1.5", 2026, SHARE_TITLE, "andel", target=0.5)
+    return charts.municipality_bars(table, "1.5", 2026, SHARE_TITLE, "andel", target=0.5,
+                                    names=SHORT)
 
 
 def texts(fig) -> list[str]:
@@ -167,7 +171,7 @@ def test_county_line_and_dashed_target_line_are_drawn_and_labelled(bars):
 
 def test_target_defaults_to_the_tables_target(table):
     fig = charts.municipality_bars(table, "1.4", 2026, "Föräldrar i program", "per_1000",
-                                   target=None)
+                                   target=None, names=SHORT)
     assert not any(label.startswith("Mål") for label in
                    (line.get_label() for line in fig.axes[0].get_lines()))
 
@@ -180,7 +184,8 @@ def test_share_axis_reads_percent_with_a_space(bars):
 
 
 def test_rate_bars_use_a_decimal_comma(table):
-    fig = charts.municipality_bars(table, "1.4", 2026, "Föräldrar i program", "per_1000")
+    fig = charts.municipality_bars(table, "1.4", 2026, "Föräldrar i program", "per_1000",
+                                   names=SHORT)
     fig.canvas.draw()
     ax = fig.axes[0]
     assert "12,3" in [t.get_text() for t in ax.texts]
@@ -198,7 +203,7 @@ def test_tick_steps_of_two_and_a_half_keep_their_decimal():
 
 def test_yes_no_indicator_is_a_dot_table_under_ja_and_nej(table):
     fig = charts.municipality_bars(table, "3.3", 2026, "Kommuner med lokal plan",
-                                   "andel_kommuner")
+                                   "andel_kommuner", names=SHORT)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Ja", "Nej"]
     assert not ax.patches
@@ -288,7 +293,7 @@ def matrix() -> pd.DataFrame:
 
 
 def test_matrix_marks_offered_cells_with_dots_and_unanswered_with_dashes(matrix):
-    fig = charts.matrix_chart(matrix, "Program 2026")
+    fig = charts.matrix_chart(matrix, "Program 2026", **MATRIX_NAMES)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.texts].count("●") == 4
     assert [t.get_text() for t in ax.texts].count("–") == 3
@@ -301,7 +306,7 @@ def test_matrix_marks_offered_cells_with_dots_and_unanswered_with_dashes(matrix)
 
 
 def test_matrix_alt_text_names_who_offers_each_programme(matrix):
-    assert charts.alt_text_matrix(matrix, "Program 2026") == (
+    assert charts.alt_text_matrix(matrix, "Program 2026", **MATRIX_NAMES) == (
         "Matris: Program 2026. 3 kommuner och 3 program. "
         "ABC – Alla Barn i Centrum: 2 kommuner (Askersund, Örebro). "
         "Komet: 1 kommun (Örebro). Egen föräldragrupp: 1 kommun (Askersund). "
@@ -344,7 +349,7 @@ def test_reach_alt_text_gives_each_rounds_split(by_class):
 
 
 def test_bars_alt_text_lists_every_municipality_in_swedish_format(table):
-    text = charts.alt_text_bars(table, "1.5", 2026, SHARE_TITLE, "andel", target=0.5)
+    text = charts.alt_text_bars(table, "1.5", 2026, SHARE_TITLE, "andel", target=0.5, names=SHORT)
     assert text == sv(
         "Stapeldiagram: Andel män bland deltagande föräldrar 2026 per kommun. Länet 21 %. "
         "Högst Nora 35 %, lägst Laxå 10 %. Mål 2030: 50 %. Värden: Askersund 20 %, "
@@ -354,7 +359,7 @@ def test_bars_alt_text_lists_every_municipality_in_swedish_format(table):
 
 
 def test_rate_alt_text_says_per_thousand(table):
-    text = charts.alt_text_bars(table, "1.4", 2026, "Föräldrar i program", "per_1000")
+    text = charts.alt_text_bars(table, "1.4", 2026, "Föräldrar i program", "per_1000", names=SHORT)
     assert text.startswith(sv("Stapeldiagram: Föräldrar i program 2026 per kommun. "
                               "Länet 8,5 per 1 000. Högst Örebro 12,3 per 1 000, lägst "))
     assert sv("Värden: Askersund 4,6, Degerfors 4,6,") in text
@@ -362,7 +367,7 @@ def test_rate_alt_text_says_per_thousand(table):
 
 def test_yes_no_alt_text_lists_ja_and_nej(table):
     text = charts.alt_text_bars(table, "3.3", 2026, "Kommuner med lokal plan",
-                                "andel_kommuner")
+                                "andel_kommuner", names=SHORT)
     assert text == sv(
         "Punkttabell: Kommuner med lokal plan 2026 per kommun. Länet 9 av 12 (75 %). "
         "Mål 2030: 100 %. Ja: Degerfors, Hallsberg, Karlskoga, Kumla, Lekeberg, Lindesberg, "
@@ -382,12 +387,12 @@ def test_trend_alt_text_gives_each_round_with_interval_and_status(table):
 
 
 def test_every_status_differs_by_marker_and_symbol_not_only_colour():
-    styles = list(charts.STATUS_STYLE.values())
+    styles = list(style.STATUS_STYLE.values())
     assert len({s.marker for s in styles}) == len(styles)
     assert len({s.symbol for s in styles}) == len(styles)
-    assert charts.status_style(None).label == "Ingen bedömning"
-    assert charts.status_style(pd.NA).label == "Ingen bedömning"
-    assert charts.status_style("På väg").label == "På väg"
+    assert style.status_style(None).label == "Ingen bedömning"
+    assert style.status_style(pd.NA).label == "Ingen bedömning"
+    assert style.status_style("På väg").label == "På väg"
 
 
 #: Okabe & Ito (2008), "Color Universal Design": the eight colours, and the neutral grey
@@ -419,9 +424,9 @@ def test_bars_lines_and_status_markers_are_drawn_in_okabe_ito_colours(table, bar
 
 def test_unknown_unit_and_missing_rows_are_refused(table):
     with pytest.raises(ParameterError, match="unknown unit 'procent'"):
-        charts.municipality_bars(table, "1.5", 2026, SHARE_TITLE, "procent")
+        charts.municipality_bars(table, "1.5", 2026, SHARE_TITLE, "procent", names=SHORT)
     with pytest.raises(ParameterError, match=r"no rows for indicator '1\.5' in round 2030"):
-        charts.municipality_bars(table, "1.5", 2030, SHARE_TITLE, "andel")
+        charts.municipality_bars(table, "1.5", 2030, SHARE_TITLE, "andel", names=SHORT)
 
 
 def test_all_text_is_at_least_ten_points_and_renders_without_missing_glyphs(
@@ -429,9 +434,9 @@ def test_all_text_is_at_least_ten_points_and_renders_without_missing_glyphs(
     figures = {
         "bars": bars,
         "dots": charts.municipality_bars(table, "3.3", 2026, "Kommuner med lokal plan",
-                                         "andel_kommuner"),
+                                         "andel_kommuner", names=SHORT),
         "trend": charts.trend_chart(table, "1.5", "18", SHARE_TITLE, "andel", target=0.5),
-        "matrix": charts.matrix_chart(matrix, "Program 2026"),
+        "matrix": charts.matrix_chart(matrix, "Program 2026", **MATRIX_NAMES),
         "reach": charts.evidence_reach_chart(by_class, "Deltagare efter evidensklass"),
     }
     for name, fig in figures.items():
@@ -444,7 +449,8 @@ def test_all_text_is_at_least_ten_points_and_renders_without_missing_glyphs(
 
 
 def test_figure_shows_in_html_as_an_image_with_its_escaped_text_alternative(table):
-    fig = charts.municipality_bars(table, "1.5", 2026, "Andel <script>x</script>", "andel")
+    fig = charts.municipality_bars(table, "1.5", 2026, "Andel <script>x</script>", "andel",
+                                   names=SHORT)
     assert fig.alt_text.startswith("Stapeldiagram: Andel <script>x</script> 2026 per kommun.")
     shown = fig._repr_html_()
     assert shown.startswith('<img src="data:image/png;base64,')

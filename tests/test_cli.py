@@ -51,7 +51,7 @@ def test_wrong_command_line_exits_2_with_usage_not_traceback(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "evaluation", *args],
                               capture_output=True, text=True)
         assert proc.returncode == 2, (args, proc.stderr)
-        assert "usage:" in proc.stderr
+        assert "användning:" in proc.stderr
         assert "Traceback" not in proc.stderr
 
 

@@ -20,9 +20,9 @@ def test_municipality_is_taken_by_code_or_name(written):
 
 
 def test_municipality_outside_the_county_or_unknown_is_refused_with_closest_match():
-    with pytest.raises(ParameterError, match="Uppsala is not in Örebro län"):
+    with pytest.raises(ParameterError, match="Uppsala ligger inte i Örebro län"):
         resolve_municipalities(["Uppsala"], "18")
-    with pytest.raises(ParameterError, match="did you mean 'Nora'"):
+    with pytest.raises(ParameterError, match="menade du 'Nora'"):
         resolve_municipalities(["Norra"], "18")
     assert resolve_municipalities(["Uppsala", "0380"], "all") == ["0380"]
 
@@ -32,7 +32,7 @@ def test_wrong_municipality_is_a_usage_error_before_any_lock_or_log(tmp_path, ca
     code = main(["run", "--data", DATA, "--round", "2026", "--out", str(out),
                  "--municipality", "Örebro", "Norra", "--quiet"])
     assert code == 2
-    assert "did you mean 'Nora'" in capsys.readouterr().err
+    assert "menade du 'Nora'" in capsys.readouterr().err
     assert not out.exists()  # no OUT/.lock, no log
 
 
@@ -43,7 +43,7 @@ def test_year_that_is_not_a_round_is_a_usage_error_listing_the_rounds(command, c
     with pytest.raises(SystemExit) as exit_:
         main([*command, "--round", "2025"])
     assert exit_.value.code == 2
-    assert "2025 is not a follow-up round; rounds are 2024, 2026, 2028, 2030" in \
+    assert "2025 är inte en uppföljningsomgång; omgångarna är 2024, 2026, 2028, 2030" in \
         capsys.readouterr().err
 
 
@@ -60,7 +60,7 @@ def test_every_option_of_every_command_has_help():
 def test_template_into_a_missing_folder_is_refused_and_nothing_created(tmp_path, capsys):
     target = tmp_path / "no" / "such" / "t.xlsx"
     assert main(["template", "--round", "2026", "--out", str(target)]) == 2
-    assert "does not exist" in capsys.readouterr().err
+    assert "finns inte; skapa den först" in capsys.readouterr().err
     assert main(["template", "--round", "2026", "--out", str(tmp_path / "no" / "dir"),
                  "--per-municipality"]) == 2
     assert not (tmp_path / "no").exists()
@@ -71,13 +71,13 @@ def test_template_per_municipality_writes_twelve_workbooks(tmp_path, capsys):
     assert main(["template", "--round", "2026", "--out", str(out), "--per-municipality",
                  "--prefill", DATA]) == 0
     assert len(list(out.glob("18[0-9][0-9]-*.xlsx"))) == 12
-    assert "12 in" in capsys.readouterr().out
+    assert "12 i" in capsys.readouterr().out
 
 
 def test_prefill_of_the_first_round_is_a_usage_error(tmp_path, capsys):
     assert main(["template", "--round", "2024", "--out", str(tmp_path / "t.xlsx"),
                  "--prefill", DATA]) == 2
-    assert "first round" in capsys.readouterr().err
+    assert "den första omgången" in capsys.readouterr().err
 
 
 def test_jobs_below_one_is_a_usage_error(capsys):
@@ -91,7 +91,7 @@ def test_missing_round_folder_is_said_before_any_lock_or_log(tmp_path, capsys):
     code = main(["run", "--data", str(tmp_path / "nowhere"), "--round", "2026", "--out",
                  str(out), "--quiet"])
     assert code == 1
-    assert "does not exist" in capsys.readouterr().err
+    assert "finns inte" in capsys.readouterr().err
     assert not out.exists()
 
 
@@ -101,13 +101,13 @@ def test_feedback_folder_whose_parent_is_missing_is_refused_before_validating(tm
                  "--feedback", str(tmp_path / "no" / "fb")])
     assert code == 2
     captured = capsys.readouterr()
-    assert "does not exist" in captured.err and "Insamlingsstatus" not in captured.out
+    assert "finns inte" in captured.err and "Insamlingsstatus" not in captured.out
     assert not (tmp_path / "v").exists()
 
 
 def test_library_run_takes_names_and_refuses_a_wrong_one_before_the_lock(tmp_path):
     from evaluation.publish.runner import run_round
 
-    with pytest.raises(ParameterError, match="did you mean 'Nora'"):
+    with pytest.raises(ParameterError, match="menade du 'Nora'"):
         run_round(DATA, 2026, out=tmp_path / "out", municipalities=["Norra"], progress=False)
     assert not (tmp_path / "out").exists()

@@ -103,7 +103,7 @@ def test_example_rounds_pass_the_audit_and_count_what_they_withhold(example):
 
 def test_skipping_secondary_protection_is_caught_by_the_audit():
     from evaluation.analysis.uptake import uptake
-    from evaluation.indicators.compute import build_context
+    from evaluation.indicators.context import build_context
     from evaluation.indicators.table import indicator_table
 
     reference, settings = load_reference(), load_settings()

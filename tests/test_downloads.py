@@ -16,8 +16,8 @@ from rdflib import Graph, Literal, URIRef, namespace
 
 from evaluation.analysis.rounds import compute
 from evaluation.errors import ParameterError
-from evaluation.indicators.compute import TIDY_COLUMNS
 from evaluation.indicators.registry import REGISTRY
+from evaluation.indicators.table import TIDY_COLUMNS
 from evaluation.publish import dcat
 from evaluation.publish.dcat import load_open_data
 from evaluation.publish.downloads import write_indicator_files
@@ -160,10 +160,10 @@ def test_open_data_settings_missing_a_value_are_refused(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('[open_data]\nbase_url = "https://example.org/"\npublisher = "R"\n',
                       encoding="utf-8")
-    with pytest.raises(ParameterError, match="missing publisher_url, contact_name"):
+    with pytest.raises(ParameterError, match="saknar publisher_url, contact_name"):
         load_open_data(config)
     config.write_text('[open_data]\nbase_url = "example.org"\npublisher = "R"\n'
                       'publisher_url = "https://r.se/"\ncontact_name = "R"\n'
                       'contact_email = "a@r.se"\nlicence = "http://l/"\n', encoding="utf-8")
-    with pytest.raises(ParameterError, match="absolute"):
+    with pytest.raises(ParameterError, match="fullständig http"):
         load_open_data(config)

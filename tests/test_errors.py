@@ -212,8 +212,8 @@ def test_kernel_start_failure_exits_1_naming_the_report(tmp_path):
                            "--municipality", "1880")
     assert proc.returncode == 1
     line = _one_swedish_line(proc)
-    assert line.startswith("fel: Report ")
-    assert "KernelStartError: kernel did not start after 4 attempts: RuntimeError: Kernel " \
+    assert line.startswith("fel: Rapporten ")
+    assert "KernelStartError: kärnan startade inte efter 4 försök: RuntimeError: Kernel " \
            "didn't respond in 60 seconds" in line
     assert not (tmp_path / "out" / "2024").exists()  # nothing published
 

@@ -266,7 +266,7 @@ def test_units_are_many_in_orebro_and_few_in_small_municipalities(rounds):
 def test_folder_holding_other_files_is_not_overwritten(tmp_path):
     (tmp_path / "2024").mkdir()
     (tmp_path / "2024" / "program.csv").write_text("Kommun;Program\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match="not example data"):
+    with pytest.raises(ParameterError, match="inte är exempeldata"):
         write_example(tmp_path)
     assert (tmp_path / "2024" / "program.csv").exists()
 

@@ -207,7 +207,7 @@ def test_kernel_that_never_starts_gives_up_after_the_last_attempt():
     def use(kernel: FakeKernel) -> None:
         raise zmq.ZMQError(errno.EADDRINUSE)
 
-    with pytest.raises(KernelStartError, match="did not start after 3 attempts: ZMQError"):
+    with pytest.raises(KernelStartError, match="kärnan startade inte efter 3 försök: ZMQError"):
         retry_kernel_start(launch, use, lambda k: None, attempts=3, sleep=lambda s: None)
     assert len(launched) == 3
 

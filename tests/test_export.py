@@ -229,6 +229,26 @@ def test_sanitizer_keeps_report_markup_and_escapes_the_rest():
     assert "&lt;svg" in cleaned and "<svg" not in cleaned
 
 
+@pytest.mark.parametrize("fragment", [
+    '<figure><img src="data:image/png;base64,{d}" alt="Diagram"></figure>',
+    '<p>data:image/png;base64,{d} as text</p><img src="data:image/png;base64,{d}">',
+    '<script src="data:image/png;base64,{d}"></script><a href="data:image/png;base64,{d}">x</a>',
+    '<p style="background: url(data:image/png;base64,{d})">a</p><!-- {d} -->',
+    '<img alt="a" src="data:image/gif;base64,{d}x"><img src="data:image/svg+xml;base64,{d}">',
+])
+def test_setting_image_data_aside_sanitizes_exactly_as_the_whole_markup(fragment, monkeypatch):
+    import re
+
+    import evaluation.publish.export as export
+
+    data = base64.b64encode(bytes(range(256)) * 40).decode()
+    markup = fragment.format(d=data)
+    quick = sanitize_html(markup)
+    monkeypatch.setattr(export, "_IMAGE_PAYLOAD", re.compile(r"(?!)(.)(.)"))  # never matches
+    assert quick == sanitize_html(markup)
+    assert not re.search(r"P[0-9a-f]{32}[0-9]+Z", quick)  # no token is left behind
+
+
 def test_style_block_that_loads_nothing_is_kept_and_one_that_loads_is_dropped():
     kept = sanitize_html("<style>td { color: #333; }</style><p>a</p>")
     dropped = sanitize_html("<style>td { background: u\\72l(http://x) }</style><p>a</p>")

@@ -26,9 +26,8 @@ from builders import (
 )
 
 from evaluation.analysis.results import RoundResult, compute_round
-from evaluation.indicators.compute import TIDY_COLUMNS
 from evaluation.indicators.registry import GOAL_AREAS, REGISTRY, get
-from evaluation.indicators.table import indicator_table
+from evaluation.indicators.table import TIDY_COLUMNS, indicator_table
 from evaluation.intake.reference import Reference
 from evaluation.publish.downloads import write_indicator_files
 from evaluation.settings import Settings

@@ -209,7 +209,7 @@ def test_boundary_map_draws_every_polygon_of_orebro_lan():
 
 @needs_boundaries
 def test_boundary_map_labels_do_not_overlap_in_orebro_lan(tmp_path):
-    fig = maps.boundary_map(VALUES, SHARED_BOUNDARIES, list(OREBRO_LAN["code"]),
+    fig = maps.boundary_map(VALUES, SHARED_BOUNDARIES, OREBRO_LAN,
                             "Andel män 2026", "andel", LABELS)
     fig.savefig(tmp_path / "boundary.png")
     renderer = fig.canvas.get_renderer()

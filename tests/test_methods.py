@@ -59,8 +59,8 @@ def test_docs_methods_page_is_generated_from_the_current_code():
 
     docs = Path(__file__).resolve().parent.parent / "docs" / "metoder.md"
     assert docs.read_text(encoding="utf-8") == methods_markdown(), (
-        "docs/metoder.md is out of date: regenerate it with "
-        "evaluation.report.methods.write_methods")
+        "docs/metoder.md is out of date: regenerate it with `make docs` "
+        "(evaluation.report.methods.write_methods)")
 
 
 def test_settings_shape_the_text():

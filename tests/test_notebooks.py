@@ -19,6 +19,7 @@ from evaluation.report.parameters import (
     _assigned,
     check_names,
     check_parameters,
+    declared_names,
     declared_parameters,
     load_for_report,
     resolve_path,
@@ -46,6 +47,11 @@ def test_parameters_cell_is_followed_by_the_library_check(name):
     assert "parameters" in code[0].metadata.get("tags", [])
     assert "check_parameters(globals())" in code[1].source
     assert {"result_path", "data_dir", "year"} <= set(declared_parameters(NOTEBOOKS / name))
+
+
+@pytest.mark.parametrize("name", ALL_NOTEBOOKS)
+def test_the_runner_reads_the_names_papermill_finds(name):
+    assert declared_names(NOTEBOOKS / name) == list(declared_parameters(NOTEBOOKS / name))
 
 
 def test_unknown_parameter_is_refused_before_execution():

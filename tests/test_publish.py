@@ -114,7 +114,7 @@ def test_failed_run_keeps_its_notebook_and_leaves_the_round_byte_identical(tmp_p
 def test_staging_must_be_inside_the_output_folder(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    with pytest.raises(ParameterError, match="directly in the output folder"):
+    with pytest.raises(ParameterError, match="direkt i utdatamappen"):
         publish(elsewhere, tmp_path / "out", 2026)
 
 
@@ -128,7 +128,7 @@ def test_publish_cut_between_the_two_renames_is_repaired_by_the_next_run(tmp_pat
     assert snapshot(out / "2026") == {k: v.encode() for k, v in OLD_ROUND.items()}
     assert not (out / ".old-2026-999999").exists()
     assert not (out / ".staging-2026-999999").exists()  # pid 999999 does not run
-    assert any("restored round 2026" in note for note in notes)
+    assert any("omgång 2026 återställd" in note for note in notes)
 
 
 def test_recover_leaves_a_running_staging_and_other_years_alone(tmp_path):
@@ -232,8 +232,9 @@ def start_holder(out: Path) -> subprocess.Popen:
 
 def test_second_run_on_the_same_output_folder_fails_at_once(tmp_path):
     with RunLock(tmp_path / "out"):
-        with pytest.raises(LockedError, match=rf"in use by another run \(pid {os.getpid()} "
-                                              rf"on host '{socket.gethostname()}'"):
+        with pytest.raises(LockedError, match=rf"används av en annan körning \(process "
+                                              rf"{os.getpid()} på datorn "
+                                              rf"'{socket.gethostname()}'"):
             RunLock(tmp_path / "out").acquire()
     with RunLock(tmp_path / "out") as lock:  # released: free again, nothing taken over
         assert lock.took_over is None
@@ -243,7 +244,7 @@ def test_lock_of_a_killed_run_is_taken_over_with_a_note(tmp_path, caplog):
     out = tmp_path / "out"
     holder = start_holder(out)
     try:
-        with pytest.raises(LockedError, match=f"pid {holder.pid} "):
+        with pytest.raises(LockedError, match=f"process {holder.pid} "):
             RunLock(out).acquire()
     finally:
         holder.send_signal(signal.SIGKILL)
@@ -254,7 +255,7 @@ def test_lock_of_a_killed_run_is_taken_over_with_a_note(tmp_path, caplog):
     with caplog.at_level("WARNING"), RunLock(out) as lock:
         assert lock.took_over["pid"] == holder.pid
         assert json.loads((out / ".lock").read_text())["pid"] == os.getpid()
-    assert f"took over the stale lock of pid {holder.pid}" in caplog.text
+    assert f"tog över låset efter process {holder.pid}" in caplog.text
 
 
 def test_lock_left_by_another_host_is_not_taken_over(tmp_path):
@@ -262,5 +263,5 @@ def test_lock_left_by_another_host_is_not_taken_over(tmp_path):
     out.mkdir()
     (out / ".lock").write_text(json.dumps({"pid": 4242, "host": "annan-server",
                                            "started": "2026-05-04T02:00:00+00:00"}))
-    with pytest.raises(LockedError, match="annan-server.*delete '.lock' there"):
+    with pytest.raises(LockedError, match="annan-server.*ta bort '.lock' där"):
         RunLock(out).acquire()

@@ -79,16 +79,16 @@ def test_county_is_found_by_code_number_or_name(ref):
 
 
 def test_unknown_county_is_rejected_with_closest_match(ref):
-    with pytest.raises(ParameterError, match=r"unknown county '99'"):
+    with pytest.raises(ParameterError, match=r"okänt län '99'"):
         ref.county("99")
-    with pytest.raises(ParameterError, match=r"did you mean 'Örebro län'"):
+    with pytest.raises(ParameterError, match=r"menade du 'Örebro län'"):
         ref.county("Orebo lan")
 
 
 def test_municipality_name_is_the_short_name(ref):
     assert ref.municipality_name("1880") == "Örebro"
     assert ref.municipality_name("0114") == "Upplands Väsby"
-    with pytest.raises(ParameterError, match="unknown municipality code '9999'"):
+    with pytest.raises(ParameterError, match="okänd kommunkod '9999'"):
         ref.municipality_name("9999")
 
 
@@ -196,7 +196,7 @@ def test_nonsense_name_has_no_closest_match(ref):
 
 
 def test_unknown_region_is_a_parameter_error(ref):
-    with pytest.raises(ParameterError, match="unknown county"):
+    with pytest.raises(ParameterError, match="okänt län"):
         ref.resolve_municipality("Örebro", region="77")
 
 

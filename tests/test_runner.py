@@ -174,7 +174,7 @@ def test_failing_report_publishes_nothing_and_names_the_cell(tmp_path, monkeypat
 
     assert main(args) == 1
     err = capsys.readouterr().err
-    assert "Report 'kommuner/0980' failed in cell" in err
+    assert "Rapporten 'kommuner/0980' misslyckades i cell" in err
     assert "ValueError: trasig cell" in err
     assert _tree_digest(out / "2026") == before
     kept = out / ".failed" / "2026" / "notebooks" / "kommunprofil-0980.ipynb"
@@ -187,7 +187,7 @@ def test_failing_report_publishes_nothing_and_names_the_cell(tmp_path, monkeypat
     before_failing = sum(1 for c in profile.cells[:failing] if c.cell_type == "code")
     assert len(injected) == 1
     assert raised.execution_count == before_failing + len(injected) + 1
-    assert re.search(r"failed in cell (\d+)", err).group(1) == str(raised.execution_count)
+    assert re.search(r"misslyckades i cell (\d+)", err).group(1) == str(raised.execution_count)
 
 
 def _published_state(out: Path) -> dict[str, str]:
@@ -214,7 +214,7 @@ def test_unchanged_rerun_says_up_to_date_and_changes_nothing(gotland, capsys):
     capsys.readouterr()
     assert main(args) == 0
     said = capsys.readouterr().out
-    assert "Round 2026 is up to date" in said
+    assert "Omgång 2026 är redan aktuell" in said
     assert _published_state(out) == before
     assert len(list((out / ".logs").glob("*.log"))) == logs + 1
 
@@ -224,22 +224,22 @@ def test_force_and_changed_input_run_again(gotland, capsys):
     manifest = (out / "2026" / "manifest.json").read_text(encoding="utf-8")
     capsys.readouterr()
     assert main([*args, "--force"]) == 0
-    assert "Published round 2026" in capsys.readouterr().out
+    assert "Omgång 2026 publicerad" in capsys.readouterr().out
     assert (out / "2026" / "manifest.json").read_text(encoding="utf-8") != manifest
 
     population = next((data / "2024").glob("befolkning*"))
     population.write_bytes(population.read_bytes() + b"\n")  # a trailing blank row
     assert main(args) == 0
     said = capsys.readouterr().out
-    assert "Published round 2026" in said and "up to date" not in said
+    assert "Omgång 2026 publicerad" in said and "redan aktuell" not in said
 
 
 def test_every_run_leaves_a_log_naming_what_it_did(gotland):
     _, out, _ = gotland
     newest = max((out / ".logs").glob("2026-*.log"), key=lambda p: p.stat().st_mtime_ns)
     text = newest.read_text(encoding="utf-8")
-    assert "round 2026, region 09" in text
-    assert "published round 2026" in text or "is up to date" in text
+    assert "omgång 2026, län 09" in text
+    assert "omgång 2026 publicerad" in text or "är redan aktuell" in text
 
 
 def test_second_run_on_the_same_output_exits_at_once(gotland, capsys):
@@ -249,7 +249,7 @@ def test_second_run_on_the_same_output_exits_at_once(gotland, capsys):
     with RunLock(out):
         assert main([*args, "--force"]) == 1
     err = capsys.readouterr().err
-    assert "is in use by another run" in err
+    assert "används av en annan körning" in err
 
 
 def test_every_chart_has_a_text_alternative(published):

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from builders import base_round, make_reference
 
+from evaluation.analysis.results import compute_round
 from evaluation.analysis.status import (
     assign_status,
     changes,
-    history_table,
     project,
     projections,
     reaches,
@@ -239,7 +239,8 @@ def test_trend_accepts_a_list_of_round_tables():
 
 
 def test_history_table_fills_status_for_every_round():
-    table = history_table([base_round(2026), base_round(2024)], make_reference(), Settings())
+    table = compute_round([base_round(2026), base_round(2024)], make_reference(),
+                          Settings()).indicators
     assert table["round"].unique().tolist() == [2024, 2026]
     county = table.loc[(table["level"] == "county") & (table["indicator"] == "3.4")]
     # 2 of 2 who answered the routine question in both rounds: achieved.
@@ -251,7 +252,7 @@ def test_history_table_fills_status_for_every_round():
 
 def test_history_of_the_same_year_twice_is_refused():
     with pytest.raises(ParameterError, match=r"distinct years, got \[2024, 2024\]"):
-        history_table([base_round(2024), base_round(2024)], make_reference(), Settings())
+        compute_round([base_round(2024), base_round(2024)], make_reference(), Settings())
 
 
 # ------------------------------------------------- the cases measured on the examples

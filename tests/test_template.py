@@ -170,7 +170,7 @@ def test_another_county_lists_its_own_municipalities():
 
 
 def test_year_that_is_no_round_is_refused(tmp_path):
-    with pytest.raises(ParameterError, match="2025 is not a follow-up round"):
+    with pytest.raises(ParameterError, match="2025 är inte en uppföljningsomgång"):
         write_template(tmp_path / "enkat.xlsx", 2025)
 
 
@@ -255,7 +255,7 @@ def test_prefill_can_be_limited_to_one_municipality(tmp_path):
 def test_prefill_from_another_county_is_refused():
     data = small_round()
     data.region = "03"
-    with pytest.raises(ParameterError, match="county"):
+    with pytest.raises(ParameterError, match="gäller län"):
         build_template(2026, region="18", prefill=data)
 
 
@@ -427,9 +427,9 @@ def test_reference_period_comes_from_the_configuration(tmp_path):
 def test_missing_parent_folder_is_refused_not_created(tmp_path):
     from evaluation.tools.template import write_municipality_templates
 
-    with pytest.raises(ParameterError, match="does not exist"):
+    with pytest.raises(ParameterError, match="finns inte; skapa den först"):
         write_template(tmp_path / "no" / "such" / "t.xlsx", 2026)
-    with pytest.raises(ParameterError, match="does not exist"):
+    with pytest.raises(ParameterError, match="finns inte; skapa den först"):
         write_municipality_templates(tmp_path / "no" / "such", 2026)
     assert not (tmp_path / "no").exists()
 

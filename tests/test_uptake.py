@@ -14,6 +14,7 @@ from builders import make_reference, make_round, prog
 
 from evaluation.analysis.results import compute_round
 from evaluation.analysis.uptake import uptake
+from evaluation.report.formatting import participants_text
 from evaluation.settings import Settings
 
 ANSWERS = [{"municipality": code, "steering_group": True, "local_plan": True,
@@ -110,15 +111,21 @@ def test_matrix_shows_offers_and_leaves_silent_municipalities_empty(result):
     assert only_2024.loc["1884"].isna().all()  # Nora did not answer
 
 
+def shown(rows: pd.DataFrame) -> pd.DataFrame:
+    """Uptake rows with the participants as the reports write them."""
+    return rows.assign(participants_text=participants_text(rows))
+
+
 def test_small_participant_counts_are_withheld_as_two_dots_and_large_ones_shown():
     published = compute_round([ROUND_2024, ROUND_2026], make_reference(), Settings()).uptake
-    first = published.programmes.loc[published.programmes["round"] == 2024]
+    programmes = shown(published.programmes)
+    first = programmes.loc[programmes["round"] == 2024]
     by_id = first.set_index("programme")
     # delta: 3 parents, withheld as ".." (never "<5", which would say 1 to 4)
     assert by_id.loc["delta", "participants_text"] == ".."
     assert pd.isna(by_id.loc["delta", "participants"])
     assert by_id.loc["alfa", "participants_text"] == "20"
-    classes = published.by_evidence_class.set_index(["round", "evidence_class"])
+    classes = shown(published.by_evidence_class).set_index(["round", "evidence_class"])
     assert classes.loc[(2024, "D"), "participants_text"] == ".."
-    assert "<5" not in set(published.programmes["participants_text"])
+    assert "<5" not in set(programmes["participants_text"])
     assert not classes.loc[(2026, "A"), "suppressed"]

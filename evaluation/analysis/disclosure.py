@@ -34,9 +34,9 @@ from evaluation.analysis.published import (
 )
 from evaluation.analysis.uptake import Uptake
 from evaluation.errors import EvaluationError
-from evaluation.indicators.compute import RoundContext
-from evaluation.report.formatting import number
+from evaluation.indicators.context import RoundContext
 from evaluation.settings import Settings
+from evaluation.text import number
 
 
 class DisclosureError(EvaluationError):

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.analysis.results import RoundResult, Stored, protected_round
+from evaluation.analysis.results import RoundResult, Stored, protected_round, reference_facts
 from evaluation.analysis.rounds import is_synthetic
 from evaluation.analysis.status import assign_status, changes, trends
 from evaluation.analysis.uptake import uptake
 from evaluation.errors import ParameterError
-from evaluation.indicators.compute import COUNTY, MUNICIPALITY, TIDY_COLUMNS
-from evaluation.indicators.table import indicator_table
+from evaluation.indicators.context import COUNTY, MUNICIPALITY
+from evaluation.indicators.table import TIDY_COLUMNS, indicator_table
 from evaluation.intake.model import Finding, RoundData, TableCount, ValidationReport
 from evaluation.intake.reference import Reference, load_reference
 from evaluation.intake.schema import TABLES
@@ -162,14 +162,15 @@ def compute_country(rounds: Iterable[RoundData], reference: Reference, settings:
     change = changes(pd.concat([country, municipal]), level)
     change = change.loc[change["level"] == COUNTY].reset_index(drop=True)
     current = ordered[-1]
+    municipalities = whole.county_municipalities(COUNTRY_CODE)
     return RoundResult(
         year=current.year, region=COUNTRY_CODE, region_name=COUNTRY_NAME,
-        municipalities=whole.county_municipalities(COUNTRY_CODE),
+        municipalities=municipalities,
         years=[r.year for r in ordered], rounds=protected.rounds,
         indicators=_as_country(country[TIDY_COLUMNS]).reset_index(drop=True),
         changes=_as_country(change), trends=_as_country(trends(country, level)),
         uptake=protected.uptake, validation=current.report, settings=settings,
-        extra={"disclosure": protected.summary},
+        extra={"disclosure": protected.summary}, **reference_facts(whole, municipalities),
     )
 
 

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from evaluation.analysis.audit import Form, Linked, Protection
-from evaluation.indicators.compute import COUNTY, MUNICIPALITY, RoundContext
-from evaluation.report.formatting import MISSING, WITHHELD, number
+from evaluation.indicators.context import COUNTY, MUNICIPALITY, RoundContext
+from evaluation.indicators.patterns import ProgrammeCounts
+from evaluation.indicators.registry import parent_based
 
 COUNT_COLUMNS = ("participants", "completed", "participants_women", "participants_men")
 COUNT_LABELS = {"participants": "deltagare", "completed": "fullföljt",
                 "participants_women": "kvinnor", "participants_men": "män"}
-PARENT_INDICATORS = ("1.4", "1.5", "1.6")
 #: Counts a programme row publishes. Women and men are published in the
 #: municipality's and the county's totals (1.5) only: per row they are mostly
 #: small (fathers are few in most groups), and withholding them there, with the
@@ -151,21 +151,16 @@ def link_round(ctx: RoundContext, tidy: pd.DataFrame, programmes: pd.DataFrame,
     tidy = tidy.set_index(["area_code", "indicator"])
     forms: dict[tuple, list[Form]] = {}
 
-    def muni_forms(code: str, indicator: str) -> list[list[Form]]:
-        rows = rows_of.get(code, [])
-        if indicator == "1.4":
-            return [[cells[(i, "participants")] for i in rows if (i, "participants") in cells]]
-        if indicator == "1.5":
-            both = [i for i in rows if (i, "participants_women") in cells
-                    and (i, "participants_men") in cells]
-            return [[cells[(i, "participants_men")] for i in both],
-                    [cells[(i, s)] for i in both for s in ("participants_women",
-                                                           "participants_men")]]
-        both = [i for i in rows if (i, "completed") in cells and (i, "participants") in cells]
-        return [[cells[(i, "completed")] for i in both],
-                [cells[(i, "participants")] for i in both]]
+    def muni_forms(code: str, counts: ProgrammeCounts) -> list[list[Form]]:
+        """The programme-row cells a municipality's numerator and denominator sum:
+        only rows where every count the indicator needs is known."""
+        rows = [i for i in rows_of.get(code, [])
+                if all((i, c) in cells for c in counts.columns)]
+        return [[cells[(i, c)] for i in rows for c in columns]
+                for columns in (counts.numerator, counts.denominator) if columns]
 
-    for indicator in PARENT_INDICATORS:
+    for ind in parent_based():
+        indicator, counts = ind.id, ind.programme_counts
         county_parts: list[list[Form]] = [[], []]
         for code in names:
             if (code, indicator) not in tidy.index:
@@ -175,7 +170,7 @@ def link_round(ctx: RoundContext, tidy: pd.DataFrame, programmes: pd.DataFrame,
                 continue
             key = indicator_key(region, year, code, indicator)
             made = []
-            for j, (parts, column) in enumerate(zip(muni_forms(code, indicator),
+            for j, (parts, column) in enumerate(zip(muni_forms(code, counts),
                                                     ("numerator", "denominator"),
                                                     strict=False)):
                 form = _sum(parts, (*key, column))
@@ -192,8 +187,8 @@ def link_round(ctx: RoundContext, tidy: pd.DataFrame, programmes: pd.DataFrame,
             key = indicator_key(region, year, region, indicator)
             made = []
             for parts, column in zip(county_parts, ("numerator", "denominator"), strict=False):
-                if indicator == "1.4" and column == "denominator":
-                    continue
+                if column == "denominator" and not counts.denominator:
+                    continue  # children, not parents
                 form = _sum(parts, (*key, column))
                 _check(form, tidy.loc[(region, indicator), column],
                        f"{indicator} {column} of {region}")
@@ -271,7 +266,7 @@ def withhold_indicators(table: pd.DataFrame, withheld: dict[tuple, str],
 
 def withhold_participants(frame: pd.DataFrame, withheld: dict[tuple, str], region: str,
                           kind: str, column: str) -> pd.DataFrame:
-    """Uptake rows with withheld participants emptied, flagged and shown as ".."."""
+    """Uptake rows with withheld participants emptied and flagged."""
     key = uptake_key if kind == "uptake" else class_key
     out = frame.copy()
     flags = pd.Series([key(region, int(y), str(v)) in withheld
@@ -279,10 +274,6 @@ def withhold_participants(frame: pd.DataFrame, withheld: dict[tuple, str], regio
                       index=out.index, dtype=bool)
     out["participants"] = out["participants"].astype("Int64").mask(flags)
     out["suppressed"] = flags
-    out["participants_text"] = pd.Series(
-        [WITHHELD if f else (MISSING if pd.isna(n) else number(int(n)))
-         for n, f in zip(out["participants"], flags, strict=True)],
-        index=out.index, dtype="str")
     return out
 
 

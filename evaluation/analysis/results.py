@@ -16,11 +16,23 @@ from evaluation.analysis.published import PublishedRound
 from evaluation.analysis.status import assign_status, changes, trends
 from evaluation.analysis.uptake import Uptake, uptake
 from evaluation.errors import ParameterError
-from evaluation.indicators.compute import TIDY_COLUMNS, build_context
-from evaluation.indicators.table import indicator_table
+from evaluation.indicators.context import build_context
+from evaluation.indicators.table import TIDY_COLUMNS, indicator_table
 from evaluation.intake.model import RoundData, ValidationReport
 from evaluation.intake.reference import Reference
 from evaluation.settings import Settings
+
+#: What a report shows of the programme catalogue.
+CATALOGUE_FACTS = ["id", "name", "evidence_class"]
+
+
+def reference_facts(reference: Reference, municipalities: pd.DataFrame) -> dict:
+    """What of the reference tables the reports show, handed over on the result so that
+    the report layer reads nothing else."""
+    population = reference.population
+    known = set(population["code"].astype(str)) if len(population) else set()
+    return {"catalogue": reference.catalogue[CATALOGUE_FACTS].reset_index(drop=True),
+            "scb_population": frozenset(set(municipalities["code"].astype(str)) & known)}
 
 
 class Stored:
@@ -74,6 +86,24 @@ class RoundResult(Stored):
     validation: ValidationReport
     settings: Settings
     extra: dict = field(default_factory=dict)
+    #: The programme catalogue's facts the reports show: id, name, evidence_class.
+    catalogue: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=CATALOGUE_FACTS))
+    #: The municipalities whose numbers of children derive from SCB's figures in the
+    #: reference tables (example data say where their figures come from).
+    scb_population: frozenset[str] = frozenset()
+
+    @property
+    def short_names(self) -> dict[str, str]:
+        """Municipality code -> the short name readers know ("Lekeberg")."""
+        return dict(zip(self.municipalities["code"].astype(str),
+                        self.municipalities["short_name"].astype(str), strict=True))
+
+    @property
+    def programme_names(self) -> dict[str, str]:
+        """Catalogue id -> the programme's name."""
+        return dict(zip(self.catalogue["id"].astype(str), self.catalogue["name"].astype(str),
+                        strict=True))
 
     @property
     def current(self) -> PublishedRound:
@@ -120,11 +150,12 @@ def protected_round(history: Sequence[RoundData], reference: Reference,
     protected = protect_round(contexts, internal, raw_uptake, settings)
     published = assign_status(protected.indicators, level)
     county = reference.county(current.region)
+    municipalities = reference.county_municipalities(current.region)
     result = RoundResult(
         year=current.year,
         region=str(county["code"]),
         region_name=str(county["name"]),
-        municipalities=reference.county_municipalities(current.region),
+        municipalities=municipalities,
         years=years,
         rounds=protected.rounds,
         indicators=published[TIDY_COLUMNS],
@@ -134,6 +165,7 @@ def protected_round(history: Sequence[RoundData], reference: Reference,
         validation=current.report,
         settings=settings,
         extra={"disclosure": protected.summary},
+        **reference_facts(reference, municipalities),
     )
     return result, protected.links
 

@@ -3,6 +3,7 @@ once: what a run publishes and what a notebook opened by hand shows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from evaluation.analysis.results import RoundResult, compute_round
@@ -36,10 +37,14 @@ def is_synthetic(data: str | Path, year: int) -> bool:
 
 def compute(data: str | Path, year: int, region: str = DEFAULT_REGION, strict: bool = False,
             settings: Settings | None = None,
-            reference: Reference | None = None) -> RoundResult:
-    """Read, validate and compute a round (with its earlier rounds) once."""
+            reference: Reference | None = None,
+            rounds: Sequence[RoundData] | None = None) -> RoundResult:
+    """Read, validate and compute a round (with its earlier rounds) once; `rounds`:
+    the validated rounds, when `history` has read them already."""
     reference = reference or load_reference()
     settings = settings or load_settings()
-    result = compute_round(history(data, year, region, strict, reference), reference, settings)
+    if rounds is None:
+        rounds = history(data, year, region, strict, reference)
+    result = compute_round(rounds, reference, settings)
     result.extra["synthetic"] = is_synthetic(data, year)
     return result

@@ -37,8 +37,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from evaluation.errors import ParameterError
-from evaluation.indicators.compute import COUNTY, MUNICIPALITY
+from evaluation.indicators.context import COUNTY, MUNICIPALITY
 from evaluation.indicators.registry import REGISTRY, Indicator
 from evaluation.indicators.statistics import (
     StatisticsError,
@@ -48,10 +47,6 @@ from evaluation.indicators.statistics import (
     rate_trend,
     share_trend,
 )
-from evaluation.indicators.table import indicator_table
-from evaluation.intake.model import RoundData
-from evaluation.intake.reference import Reference
-from evaluation.settings import Settings
 from evaluation.vocab import (
     ACHIEVED,
     BASELINE,
@@ -114,16 +109,9 @@ def _paired_census(municipal: pd.DataFrame, previous: int,
     return gained, lost
 
 
-def change_method(ind: Indicator) -> str:
-    """How a change is measured: census, newcombe, rate_ratio or difference."""
-    if ind.census:
-        return "census"
-    return {"wilson": "newcombe", "poisson_byar": "rate_ratio"}.get(ind.method, "difference")
-
-
 def _change(ind: Indicator, now: Mapping[str, object], before: Mapping[str, object],
             level: float) -> dict:
-    method = change_method(ind)
+    method = ind.change_method
     out: dict = {"difference": None, "ratio": None, "change_low": None, "change_high": None,
                  "change_method": method}
     if not (_published(now) and _published(before)):
@@ -174,7 +162,7 @@ def changes(history: pd.DataFrame | Sequence[pd.DataFrame], level: float = 0.95)
                 **_change(ind, now, prev, level),
                 "gained": None, "lost": None, "fixed_areas": None, "fixed_difference": None,
             }
-            if _published(now) and _published(prev) and fixed_population(ind):
+            if _published(now) and _published(prev) and ind.fixed_population:
                 judged = judged_change(ind, now, prev, fixed)
                 if judged is not None:
                     record["fixed_areas"] = judged.areas
@@ -211,13 +199,6 @@ def _fit_records(ind: Indicator, records: Sequence[Mapping[str, object]], level:
                 tuple(int(r["numerator"]) for r in records),
                 tuple(int(r["denominator"]) for r in records),
                 level, target_year)
-
-
-def fit_trend(ind: Indicator, series: pd.DataFrame, level: float = 0.95,
-              target_year: int = TARGET_YEAR) -> Trend:
-    """The GLM trend of one area's rounds (`round`, `numerator`, `denominator`):
-    binomial for shares, Poisson with log-population offset for rates and means."""
-    return _fit_records(ind, _records(series), level, target_year)
 
 
 def _usable(records: Sequence[Mapping[str, object]]) -> list[Mapping[str, object]]:
@@ -274,12 +255,6 @@ def _municipal(table: pd.DataFrame) -> Municipal:
     return out
 
 
-def fixed_population(ind: Indicator) -> bool:
-    """Judged over the municipalities known in both rounds: census shares of
-    municipalities, the mean per municipality and the count behind 2.2."""
-    return ind.census or ind.method == "mean" or ind.judged_on == "numerator"
-
-
 def _belongs(municipality: str, area: str) -> bool:
     """A municipality's code starts with its county's; the country ("00") holds all."""
     return area == "00" or municipality.startswith(area)
@@ -307,7 +282,7 @@ def judged_change(ind: Indicator, now: Mapping[str, object], before: Mapping[str
     nothing can be compared (no municipality in both rounds).
     """
     numerator_only = ind.judged_on == "numerator"
-    if now["level"] == COUNTY and fixed_population(ind) and municipal is not None:
+    if now["level"] == COUNTY and ind.fixed_population and municipal is not None:
         key_now = (ind.id, int(now["round"]))
         key_before = (ind.id, int(before["round"]))
         if key_now in municipal or key_before in municipal:
@@ -337,7 +312,7 @@ def _panel(ind: Indicator, part: Sequence[Mapping[str, object]],
     empty list when there are none); other areas' rounds as they are."""
     first = part[0]
     keys = [(ind.id, int(r["round"])) for r in part]
-    if not (first["level"] == COUNTY and fixed_population(ind)
+    if not (first["level"] == COUNTY and ind.fixed_population
             and any(k in municipal for k in keys)):
         return list(part), None
     area = str(first["area_code"])
@@ -379,7 +354,7 @@ def _sure(ind: Indicator, now: Mapping[str, object], before: Mapping[str, object
         return False
     x1, n1, x0, n0 = (int(c) for c in counts)
     try:
-        if change_method(ind) == "rate_ratio":
+        if ind.change_method == "rate_ratio":
             est = rate_ratio(x1, n1, x0, n0, level)
             return est.low is not None and (est.low > 1.0 or est.high < 1.0)
         est = proportion_difference(x1, n1, x0, n0, level)
@@ -432,12 +407,6 @@ def assess(ind: Indicator, series: Sequence[Mapping[str, object]], level: float 
     return Assessment(status, previous, judged.change, judged.areas, per_year, projection)
 
 
-def judge(ind: Indicator, series: pd.DataFrame, level: float = 0.95,
-          target_year: int = TARGET_YEAR) -> str | None:
-    """Status of the last row of `series` (one area's rounds so far, oldest first)."""
-    return assess(ind, _records(series.sort_values("round")), level, target_year).status
-
-
 def _assessments(table: pd.DataFrame, level: float,
                  target_year: int) -> dict[object, tuple[Mapping[str, object], Assessment]]:
     municipal = _municipal(table)
@@ -486,20 +455,3 @@ def projections(history: pd.DataFrame | Sequence[pd.DataFrame], level: float = 0
         frame[col] = frame[col].astype("Float64")
     frame["fixed_areas"] = frame["fixed_areas"].astype("Int64")
     return frame
-
-
-def history_table(rounds: Sequence[RoundData], reference: Reference,
-                  settings: Settings) -> pd.DataFrame:
-    """The tidy indicator table for every round, oldest first, with status filled in."""
-    if not rounds:
-        raise ParameterError("history_table needs at least one round")
-    years = [r.year for r in rounds]
-    if len(set(years)) != len(years):
-        raise ParameterError(f"rounds must be distinct years, got {years}")
-    regions = {r.region for r in rounds}
-    if len(regions) != 1:
-        raise ParameterError(f"rounds must be of one region, got {sorted(regions)}")
-    ordered = sorted(rounds, key=lambda r: r.year)
-    tables = [indicator_table(r, reference, settings) for r in ordered]
-    table = pd.concat(tables, ignore_index=True)
-    return assign_status(table, settings.confidence_level)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from evaluation.indicators.compute import NOT_CLASSIFIED, RoundContext, build_context
+from evaluation.indicators.context import NOT_CLASSIFIED, RoundContext, build_context
 from evaluation.intake.model import RoundData
 from evaluation.intake.reference import Reference
 from evaluation.intake.schema import SECTORS

@@ -1,8 +1,13 @@
-"""The follow-up indicators (DESIGN §4): the one place each is defined.
+"""The registry of follow-up indicators (DESIGN §4): each indicator's metadata on
+its measure, as pandera's `register_builtin_check` puts a check's on its
+implementation.
 
-The regional report, the municipality profiles, the CSV export and the method
-appendix all iterate over `REGISTRY`, so a new indicator is one new entry here
-and a measure in `evaluation.indicators.compute`.
+A goal module (`goal1`, `goal2`, `goal3`, `quality`) defines each measure once and
+registers it with `@indicator(...)` or one of the shared shapes below; the
+package's `__init__` imports the goal modules, so `REGISTRY` is complete whichever
+module is imported first. The regional report, the municipality profiles, the
+downloads and the methods page iterate over `REGISTRY`, so a new indicator is one
+entry in a goal module.
 """
 
 from __future__ import annotations
@@ -12,14 +17,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from evaluation.errors import ParameterError
-from evaluation.indicators import compute
-from evaluation.indicators.compute import Cells, RoundContext
+from evaluation.indicators.context import Cells, RoundContext
+from evaluation.indicators.patterns import ProgrammeCounts
 
-Unit = Literal["andel_kommuner", "antal", "per_1000", "andel"]
+UnitId = Literal["andel_kommuner", "antal", "per_1000", "andel"]
 Method = Literal["census", "wilson", "poisson_byar", "mean"]
+ChangeMethod = Literal["census", "newcombe", "rate_ratio", "difference"]
 Target = float | Literal["rising", "monitored"]
 Direction = Literal["higher", "neutral"]
 ParentCount = Literal["numerator", "denominator", "complement"]
+Measure = Callable[[RoundContext], Cells]
 
 GOAL_AREAS: dict[str, str] = {
     "1": "Ett kunskapsbaserat arbetssätt",
@@ -27,12 +34,29 @@ GOAL_AREAS: dict[str, str] = {
     "3": "En stödjande organisation",
     "D": "Datakvalitet",
 }
-UNIT_LABELS: dict[str, str] = {
-    "andel_kommuner": "andel kommuner",
-    "antal": "antal",
-    "per_1000": "per 1 000",
-    "andel": "andel",
-}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What an indicator's value is: its Swedish names and how it is shown."""
+
+    id: str
+    #: As the methods page names it.
+    label: str
+    #: As the downloads name it.
+    text: str
+    #: A share 0–1, shown as percent.
+    share: bool
+    #: Decimals when a value is shown (a share in percent).
+    decimals: int
+
+
+UNITS: dict[str, Unit] = {u.id: u for u in (
+    Unit("andel", "andel", "andel (0–1)", True, 0),
+    Unit("andel_kommuner", "andel kommuner", "andel av kommunerna (0–1)", True, 0),
+    Unit("per_1000", "per 1 000", "per 1 000 barn", False, 1),
+    Unit("antal", "antal", "antal per kommun", False, 1),
+)}
 ANSWERED = "Kommuner som besvarat frågan"
 
 
@@ -44,26 +68,48 @@ class Indicator:
     title: str
     goal_area: str
     definition: str
-    unit: Unit
+    unit: UnitId
     numerator: str
     denominator: str
     sources: tuple[str, ...]
     target: Target
     method: Method
     census: bool
-    compute: Callable[[RoundContext], Cells]
+    compute: Measure
     direction: Direction = "higher"
     #: Which of numerator, denominator and their difference count parents, so
     #: that small values are withheld (DESIGN §5).
     parent_counts: tuple[ParentCount, ...] = ()
+    #: The programme-row counts the numerator and denominator sum (parent-based only).
+    programme_counts: ProgrammeCounts | None = None
     blanks: str = ""
     #: What a status is judged on: the value, or the numerator alone (2.2: the number
     #: of centres, so that a change in the number of children alone moves nothing).
     judged_on: Literal["value", "numerator"] = "value"
+    #: The programme catalogue's facts (evidence class, target ages, levels) count.
+    uses_catalogue: bool = False
+    #: What a municipality has when a yes/no indicator is yes ("Sju av tolv kommuner
+    #: har nu …", "Sedan 2024 har Nora fått …"); empty: said by its title.
+    has: str = ""
+    #: What a municipality did, for a census said as a verb ("… kommuner besvarade
+    #: enkäten"); takes the place of `has`.
+    did: str = ""
+    #: Another indicator whose numerator counts every participant: the report says
+    #: how many of them this one rests on ("922 av 1 795 deltagare …").
+    coverage_of: str = ""
+    coverage_text: str = ""
+    #: Place among the trend charts of a municipality profile (0: none).
+    profile_trend: int = 0
+    #: Drawn as the regional report's map.
+    on_map: bool = False
 
     @property
     def goal_area_name(self) -> str:
         return GOAL_AREAS[self.goal_area]
+
+    @property
+    def unit_info(self) -> Unit:
+        return UNITS[self.unit]
 
     @property
     def target_value(self) -> float | None:
@@ -73,200 +119,69 @@ class Indicator:
     @property
     def trend_kind(self) -> Literal["share", "rate"]:
         """Binomial GLM for shares, Poisson GLM for rates and means."""
-        return "share" if self.unit in ("andel_kommuner", "andel") else "rate"
+        return "share" if UNITS[self.unit].share else "rate"
 
     @property
     def per(self) -> float:
         """Scale of a rate: per 1 000 children, or per municipality for a mean."""
         return 1000.0 if self.unit == "per_1000" else 1.0
 
+    @property
+    def change_method(self) -> ChangeMethod:
+        """How a change is measured: census, newcombe, rate_ratio or difference."""
+        if self.census:
+            return "census"
+        return {"wilson": "newcombe", "poisson_byar": "rate_ratio"}.get(  # type: ignore
+            self.method, "difference")
 
-_YESNO_BLANK = ("Ett tomt svar räknas som saknat, inte som nej: nämnaren är de kommuner "
-                "som besvarat frågan.")
-_OFFERED = ("Ett program räknas som erbjudet när det har minst en deltagare eller minst en "
-            "grupp; en rad där båda saknas räknas inte.")
-
-
-def _municipality_share(id_: str, title: str, area: str, definition: str,
-                        measure: Callable[[RoundContext], Cells], sources: tuple[str, ...],
-                        blanks: str = _YESNO_BLANK) -> Indicator:
-    return Indicator(
-        id=id_, title=title, goal_area=area, definition=definition, unit="andel_kommuner",
-        numerator=title, denominator=ANSWERED, sources=sources, target=1.0,
-        method="census", census=True, compute=measure, blanks=blanks,
-    )
+    @property
+    def fixed_population(self) -> bool:
+        """Judged over the municipalities known in both rounds: census shares of
+        municipalities, the mean per municipality and the count behind 2.2."""
+        return self.census or self.method == "mean" or self.judged_on == "numerator"
 
 
-_INDICATORS: tuple[Indicator, ...] = (
-    _municipality_share(
-        "1.1", "Kommuner som erbjuder minst ett evidensbaserat program", "1",
-        "Kommunen erbjuder minst ett program vars evidensklass i programkatalogen räknas som "
-        "evidensbaserad. Program som inte finns i katalogen räknas aldrig som "
-        "evidensbaserade.",
-        compute.offers_evidence_based, ("kommun", "program"),
-        blanks=_OFFERED + " En kommun som svarat men inte angett något program räknas som nej.",
-    ),
-    Indicator(
-        id="1.2", title="Evidensbaserade program per kommun", goal_area="1",
-        definition=("Antal olika evidensbaserade program som kommunen erbjuder. Länets värde "
-                    "är medelvärdet över de kommuner som besvarat enkäten."),
-        unit="antal",
-        numerator="Antal olika evidensbaserade program (summerat över kommunerna)",
-        denominator="Kommuner som besvarat enkäten",
-        sources=("kommun", "program"), target="rising", method="mean", census=False,
-        compute=compute.evidence_based_count, blanks=_OFFERED,
-    ),
-    _municipality_share(
-        "1.3", "Kommuner där minst två sektorer erbjuder program", "1",
-        "Minst två olika sektorer (förskola, skola, socialtjänst, hälso- och sjukvård, "
-        "civilsamhälle) erbjuder program i kommunen; alla program räknas, även de som inte "
-        "finns i katalogen.",
-        compute.two_sectors, ("kommun", "program"), blanks=_OFFERED,
-    ),
-    Indicator(
-        id="1.4", title="Föräldrar i program per 1 000 barn 0–17 år", goal_area="1",
-        definition=("Antal föräldrar som påbörjat ett program, per 1 000 barn 0–17 år i "
-                    "kommunen. Länets värde avser de kommuner som besvarat enkäten."),
-        unit="per_1000",
-        numerator="Föräldrar som påbörjat ett program",
-        denominator="Barn 0–17 år i kommunerna som besvarat enkäten",
-        sources=("program", "befolkning"), target="rising", method="poisson_byar",
-        census=False, compute=compute.participants_per_1000,
-        parent_counts=("numerator",),
-        blanks=("Tomma deltagarantal räknas inte; en kommun där alla programrader saknar "
-                "deltagarantal får inget värde. En kommun utan programrader har 0 deltagare."),
-    ),
-    Indicator(
-        id="1.5", title="Andel män bland deltagande föräldrar", goal_area="1",
-        definition="Deltagande män delat med deltagande kvinnor och män.",
-        unit="andel",
-        numerator="Deltagande män",
-        denominator="Deltagande kvinnor och män",
-        sources=("program",), target="monitored", method="wilson", census=False,
-        compute=compute.share_men, direction="neutral",
-        parent_counts=("numerator", "denominator", "complement"),
-        blanks="Endast programrader där både kvinnor och män är ifyllda räknas.",
-    ),
-    Indicator(
-        id="1.6", title="Andel deltagare som fullföljt", goal_area="1",
-        definition="Föräldrar som fullföljt delat med föräldrar som påbörjat ett program.",
-        unit="andel",
-        numerator="Föräldrar som fullföljt",
-        denominator="Föräldrar som påbörjat",
-        sources=("program",), target="monitored", method="wilson", census=False,
-        compute=compute.share_completed,
-        parent_counts=("numerator", "denominator", "complement"),
-        blanks="Endast programrader där både påbörjat och fullföljt är ifyllda räknas.",
-    ),
-    Indicator(
-        id="1.7", title="Andel programinsatser som följs upp systematiskt", goal_area="1",
-        definition=("Erbjudna program (en rad per program och sektor) som följs upp "
-                    "systematiskt, av de erbjudna program där frågan besvarats."),
-        unit="andel",
-        numerator="Programinsatser som följs upp systematiskt",
-        denominator="Programinsatser där frågan besvarats",
-        sources=("program",), target=1.0, method="census", census=False,
-        compute=compute.share_followed_up,
-        blanks=_OFFERED + " Ett tomt svar om uppföljning räknas som saknat.",
-    ),
-    _municipality_share(
-        "2.1", "Kommuner med minst en familjecentral", "2",
-        "Kommunen har minst en fullständig familjecentral: barnmorskemottagning, "
-        "barnavårdscentral, öppen förskola och förebyggande socialtjänst på samma plats.",
-        compute.has_family_centre, ("kommun", "familjecentraler"),
-        blanks=("En kommun som svarat men inte angett någon familjecentral räknas som nej. "
-                "En enhet med ett tomt svar räknas som okänd; kommunens svar blir okänt om "
-                "ingen annan enhet är en fullständig familjecentral."),
-    ),
-    Indicator(
-        id="2.2", title="Familjecentraler per 1 000 barn 0–5 år", goal_area="2",
-        definition=("Familjecentraler och familjecentralsliknande verksamheter (BVC och "
-                    "öppen förskola eller förebyggande socialtjänst på samma plats) per "
-                    "1 000 barn 0–5 år."),
-        unit="per_1000",
-        numerator="Familjecentraler och familjecentralsliknande verksamheter",
-        denominator="Barn 0–5 år i kommunerna som besvarat enkäten",
-        sources=("familjecentraler", "befolkning"), target="rising", method="census",
-        census=False, compute=compute.family_centres_per_1000, judged_on="numerator",
-        blanks="En enhet räknas bara när de verksamheter som krävs är besvarade med ja.",
-    ),
-    Indicator(
-        id="2.3", title="Andel BMM samlokaliserade", goal_area="2",
-        definition=("Barnmorskemottagningar samlokaliserade med både öppen förskola och "
-                    "förebyggande socialtjänst, av alla barnmorskemottagningar i regionens "
-                    "förteckning (även i kommuner som inte besvarat enkäten)."),
-        unit="andel",
-        numerator="BMM samlokaliserade med öppen förskola och förebyggande socialtjänst",
-        denominator="BMM i regionens förteckning",
-        sources=("vardenheter",), target=1.0, method="census", census=False,
-        compute=compute.bmm_co_located,
-        blanks=("En enhet med ett nej räknas som ej samlokaliserad; en enhet vars svar är "
-                "tomt och som inte har något nej räknas inte."),
-    ),
-    Indicator(
-        id="2.4", title="Andel BVC samlokaliserade", goal_area="2",
-        definition=("Barnavårdscentraler samlokaliserade med både öppen förskola och "
-                    "förebyggande socialtjänst, av alla barnavårdscentraler i regionens "
-                    "förteckning (även i kommuner som inte besvarat enkäten)."),
-        unit="andel",
-        numerator="BVC samlokaliserade med öppen förskola och förebyggande socialtjänst",
-        denominator="BVC i regionens förteckning",
-        sources=("vardenheter",), target=1.0, method="census", census=False,
-        compute=compute.bvc_co_located,
-        blanks=("En enhet med ett nej räknas som ej samlokaliserad; en enhet vars svar är "
-                "tomt och som inte har något nej räknas inte."),
-    ),
-    _municipality_share(
-        "2.5", "Kommuner med program för alla åldrar", "2",
-        "De erbjudna katalogprogrammens målåldrar når in i vart och ett av åldersspannen "
-        "0–5, 6–12 och 13–17 år (varje spann överlappar minst ett programs målålder).",
-        compute.all_ages, ("kommun", "program"),
-        blanks=_OFFERED + " Program utanför katalogen har ingen känd målålder och räknas inte.",
-    ),
-    _municipality_share(
-        "2.6", "Kommuner med både universellt och riktat stöd", "2",
-        "Kommunen erbjuder minst ett universellt program och minst ett selektivt eller "
-        "indikerat program, enligt programkatalogens nivåer.",
-        compute.universal_and_targeted, ("kommun", "program"),
-        blanks=_OFFERED + " Program utanför katalogen har ingen känd nivå och räknas inte.",
-    ),
-    _municipality_share(
-        "3.1", "Kommuner med lednings- eller samverkansgrupp", "3",
-        "Det finns en lednings- eller samverkansgrupp för föräldraskapsstöd i kommunen.",
-        compute.steering_group, ("kommun",),
-    ),
-    _municipality_share(
-        "3.2", "Kommuner där alla fem sektorer ingår i gruppen", "3",
-        "Förskola, skola, socialtjänst, hälso- och sjukvård och civilsamhälle ingår alla i "
-        "gruppen. En kommun utan grupp har inte alla fem sektorer i gruppen.",
-        compute.all_five_sectors, ("kommun",),
-        blanks=("Ett nej för gruppen eller för någon sektor ger nej; ett tomt svar ger "
-                "okänt (räknas inte) så länge inget annat svar är nej."),
-    ),
-    _municipality_share(
-        "3.3", "Kommuner med lokal plan för föräldraskapsstöd", "3",
-        "Kommunen har en lokal plan eller strategi för föräldraskapsstöd.",
-        compute.local_plan, ("kommun",),
-    ),
-    _municipality_share(
-        "3.4", "Kommuner med rutin för systematisk uppföljning", "3",
-        "Kommunen har en rutin för systematisk uppföljning av föräldraskapsstödet.",
-        compute.followup_routine, ("kommun",),
-    ),
-    Indicator(
-        id="D.1", title="Svarsfrekvens", goal_area="D",
-        definition="Kommuner som besvarat enkäten av länets kommuner.",
-        unit="andel_kommuner",
-        numerator="Kommuner som besvarat enkäten",
-        denominator="Kommuner i länet",
-        sources=("kommun",), target=1.0, method="census", census=True,
-        compute=compute.response_rate,
-        blanks="En kommun har svarat när den finns med i tabellen Kommun.",
-    ),
-)
+#: Every indicator by id, in the order the goal modules register them (DESIGN §4).
+REGISTRY: dict[str, Indicator] = {}
 
-#: Every indicator by id, in the order of DESIGN §4.
-REGISTRY: dict[str, Indicator] = {ind.id: ind for ind in _INDICATORS}
+
+def register(ind: Indicator) -> Indicator:
+    """Add an indicator; an id may be registered once."""
+    if ind.id in REGISTRY:
+        raise ParameterError(f"indicator {ind.id!r} is registered twice")
+    if ind.goal_area not in GOAL_AREAS:
+        raise ParameterError(f"indicator {ind.id!r}: unknown goal area {ind.goal_area!r}")
+    if ind.unit not in UNITS:
+        raise ParameterError(f"indicator {ind.id!r}: unknown unit {ind.unit!r}")
+    REGISTRY[ind.id] = ind
+    return ind
+
+
+def indicator(id: str, title: str, **metadata: object) -> Callable[[Measure], Measure]:
+    """Register the decorated measure as indicator `id` with its metadata (the
+    fields of `Indicator`); the measure itself is returned unchanged."""
+    def decorate(measure: Measure) -> Measure:
+        register(Indicator(id=id, title=title, compute=measure, **metadata))  # type: ignore
+        return measure
+
+    return decorate
+
+
+YESNO_BLANK = ("Ett tomt svar räknas som saknat, inte som nej: nämnaren är de kommuner "
+               "som besvarat frågan.")
+#: How a programme row counts as offered, which several indicators' blanks repeat.
+OFFERED = ("Ett program räknas som erbjudet när det har minst en deltagare eller minst en "
+           "grupp; en rad där båda saknas räknas inte.")
+
+
+def municipality_share(id: str, title: str, goal_area: str, definition: str,
+                       sources: tuple[str, ...], blanks: str = YESNO_BLANK,
+                       **metadata: object) -> Callable[[Measure], Measure]:
+    """Register a census share of the answering municipalities with target 100 %."""
+    return indicator(id, title, goal_area=goal_area, definition=definition,
+                     unit="andel_kommuner", numerator=title, denominator=ANSWERED,
+                     sources=sources, target=1.0, method="census", census=True,
+                     blanks=blanks, **metadata)
 
 
 def get(indicator_id: str) -> Indicator:
@@ -285,3 +200,8 @@ def by_goal_area() -> dict[str, list[Indicator]]:
     for ind in REGISTRY.values():
         groups[ind.goal_area].append(ind)
     return groups
+
+
+def parent_based() -> list[Indicator]:
+    """Indicators whose numerator and denominator sum programme-row counts of parents."""
+    return [ind for ind in REGISTRY.values() if ind.programme_counts is not None]

@@ -1,24 +1,42 @@
 """The tidy indicator table of a round: every registered indicator's measure applied to
-the county and each of its municipalities (DESIGN §6). It sits above both the measures
-(`compute`) and the registry that names them, so neither imports the other back."""
+the county and each of its municipalities (DESIGN §6)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.indicators.compute import (
-    COUNTY,
-    MUNICIPALITY,
-    TIDY_COLUMNS,
-    Cell,
-    build_context,
-    empty_table,
-    typed,
-)
+from evaluation.indicators.context import COUNTY, MUNICIPALITY, Cell, build_context
 from evaluation.indicators.registry import REGISTRY
 from evaluation.intake.model import RoundData
 from evaluation.intake.reference import Reference
 from evaluation.settings import Settings
+
+#: Columns of the tidy indicator table, in order (DESIGN §6).
+TIDY_COLUMNS: list[str] = [
+    "round", "level", "area_code", "area_name", "indicator", "numerator", "denominator",
+    "value", "ci_low", "ci_high", "target", "status", "suppressed",
+]
+TIDY_DTYPES: dict[str, str] = {
+    "round": "int64", "level": "str", "area_code": "str", "area_name": "str",
+    "indicator": "str", "numerator": "Int64", "denominator": "Int64", "value": "Float64",
+    "ci_low": "Float64", "ci_high": "Float64", "target": "Float64", "status": "str",
+    "suppressed": "bool",
+}
+
+
+def empty_table() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in TIDY_DTYPES.items()})
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The tidy table with exactly the §6 columns and dtypes."""
+    frame = frame[TIDY_COLUMNS].copy()
+    for col, dtype in TIDY_DTYPES.items():
+        if dtype == "str":
+            frame[col] = frame[col].astype("string").astype(dtype)
+        else:
+            frame[col] = frame[col].astype(dtype)
+    return frame.reset_index(drop=True)
 
 
 def indicator_table(round_: RoundData, reference: Reference, settings: Settings) -> pd.DataFrame:

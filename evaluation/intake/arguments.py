@@ -20,20 +20,31 @@ def round_year(text: str) -> int:
     try:
         year = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a year: {text!r}; rounds are {rounds}") from None
+        raise argparse.ArgumentTypeError(f"inte ett årtal: {text!r}; omgångarna är "
+                                         f"{rounds}") from None
     if year not in ROUNDS:
-        raise argparse.ArgumentTypeError(f"{year} is not a follow-up round; rounds are {rounds}")
+        raise argparse.ArgumentTypeError(f"{year} är inte en uppföljningsomgång; omgångarna "
+                                         f"är {rounds}")
     return year
 
 
 def positive(text: str) -> int:
     """An argparse type: a whole number of 1 or more."""
+    return _whole(text, 1)
+
+
+def non_negative(text: str) -> int:
+    """An argparse type: a whole number of 0 or more."""
+    return _whole(text, 0)
+
+
+def _whole(text: str, least: int) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
+        raise argparse.ArgumentTypeError(f"inte ett heltal: {text!r}") from None
+    if number < least:
+        raise argparse.ArgumentTypeError(f"måste vara {least} eller mer, inte {number}")
     return number
 
 
@@ -60,14 +71,15 @@ def resolve_municipalities(values: Sequence[str] | None, region: str,
     codes: list[str] = []
     for value in values:
         match = reference.resolve_municipality(value, None if national else str(county["code"]))
-        where = "Sweden" if county is None else str(county["name"])
+        where = "Sverige" if county is None else str(county["name"])
         if match.code is None or (county is not None and match.county_code != county["code"]):
             if match.code is not None:
-                raise ParameterError(f"--municipality {value!r}: {match.name} is not in {where}")
-            hint = f"; did you mean {match.closest!r}?" if match.closest else ""
-            raise ParameterError(f"--municipality {value!r}: no municipality of {where} by "
-                                 f"that code or name{hint}")
-        if match.code not in codes:
+                raise ParameterError(f"--municipality {value!r}: {match.name} ligger inte i "
+                                     f"{where}")
+            hint = f"; menade du {match.closest!r}?" if match.closest else ""
+            raise ParameterError(f"--municipality {value!r}: ingen kommun i {where} har den "
+                                 f"koden eller det namnet{hint}")
+        if match.code not in codes:  # named twice (by code and by name): one profile
             codes.append(match.code)
     return codes
 
@@ -75,31 +87,31 @@ def resolve_municipalities(values: Sequence[str] | None, region: str,
 def check_round_folder(data: Path, year: int) -> None:
     """The round's data folder must exist before a run takes its lock."""
     if not data.is_dir():
-        raise InputError(f"data folder {str(data)!r} does not exist")
+        raise InputError(f"datamappen {str(data)!r} finns inte")
     if not (data / str(year)).is_dir():
-        raise InputError(f"no data for round {year}: folder {str(data / str(year))!r} does "
-                         "not exist")
+        raise InputError(f"inga data för omgång {year}: mappen {str(data / str(year))!r} "
+                         "finns inte")
 
 
 def check_parent(path: Path, option: str) -> None:
     """A folder the command creates must have an existing parent: a typing error in
     the path is said, not silently created."""
     if path.exists() and not path.is_dir():
-        raise ParameterError(f"{option} {str(path)!r} is a file, not a folder")
+        raise ParameterError(f"{option} {str(path)!r} är en fil, inte en mapp")
     parent = path.parent if not path.exists() else path
     if not parent.is_dir():
-        raise ParameterError(f"{option} {str(path)!r}: folder {str(path.parent)!r} does not "
-                             "exist; create it first")
+        raise ParameterError(f"{option} {str(path)!r}: mappen {str(path.parent)!r} finns "
+                             "inte; skapa den först")
 
 
 def previous_round(year: int) -> int:
     """The round a template is prefilled from."""
     earlier = [y for y in ROUNDS if y < year]
     if not earlier:
-        raise ParameterError(f"--prefill: {year} is the first round; there is no earlier "
-                             "round to fill in")
+        raise ParameterError(f"--prefill: {year} är den första omgången; det finns ingen "
+                             "tidigare omgång att fylla i från")
     return earlier[-1]
 
 
-__all__ = ["check_parent", "check_region", "check_round_folder", "positive",
+__all__ = ["check_parent", "check_region", "check_round_folder", "non_negative", "positive",
            "previous_round", "resolve_municipalities", "round_year"]

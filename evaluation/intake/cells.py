@@ -21,6 +21,8 @@ BLANK_MARKERS = frozenset({"", "-", "–", "—", ".", "..", "nan", "none", "nul
 #: at the end of 2023, SCB), rounded up: a larger figure is a typing error, not a count.
 MAX_COUNT = 10_600_000
 _SCIENTIFIC = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)[eE][+-]?\d+$")
+#: A number as Excel writes it in text: ASCII digits, one decimal comma or point.
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
 _THOUSANDS = re.compile(r"(?<=\d)[\s\u00a0\u202f\u2009'](?=\d{3}(?:\D|$))")
 
 
@@ -58,19 +60,27 @@ def parse_yesno(value: object) -> bool | None:
 
 
 def parse_number(value: object) -> float | None:
-    """A number written with a decimal comma and space-separated thousands."""
+    """A number written with a decimal comma and space-separated thousands.
+
+    Text is read only when it is written with ASCII digits, as Excel and the survey write
+    numbers: Python's `float` would also take "١٢", "１２", "inf" and "nan". A whole
+    number too large for a float (a workbook may hold one) is infinite, not an error.
+    """
     if is_blank(value):
         return None
     if isinstance(value, bool):
         raise CellError("inte ett tal", "ett tal", Reason.NOT_A_NUMBER)
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
     text = str(value).strip().replace("\u2212", "-")
     text = _THOUSANDS.sub("", text)
     if _SCIENTIFIC.search(text):
         raise CellError("tal i grundpotensform (som 1e3) godtas inte som antal",
                         "talet utskrivet med siffror, som 1000", Reason.SCIENTIFIC_NOTATION)
-    if "_" in text:  # Python reads "1_000", Excel does not
+    if not _PLAIN_NUMBER.match(text):  # "1_000", "0x10", "inf", digits of other scripts
         raise CellError("inte ett tal", "ett heltal, 0 eller mer", Reason.NOT_A_NUMBER)
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
@@ -84,11 +94,13 @@ def parse_count(value: object) -> int | None:
     number = parse_number(value)
     if number is None:
         return None
-    if not math.isfinite(number) or not number.is_integer():
+    if math.isnan(number):
+        raise CellError("inte ett tal", "ett heltal, 0 eller mer", Reason.NOT_A_NUMBER)
+    if math.isfinite(number) and not number.is_integer():
         raise CellError("inte ett heltal", "ett heltal, 0 eller mer", Reason.NOT_WHOLE)
     if number < 0:
         raise CellError("negativt antal", "ett heltal, 0 eller mer", Reason.NEGATIVE_COUNT)
-    if number > MAX_COUNT:
+    if number > MAX_COUNT:  # infinite too: digits beyond what a float holds
         raise CellError(f"orimligt stort antal: fler än Sveriges befolkning ({MAX_COUNT:,})"
                         .replace(",", "\u00a0"),
                         f"ett heltal från 0 till {MAX_COUNT:,}".replace(",", "\u00a0"),

@@ -19,10 +19,15 @@ from evaluation.errors import InputError
 #: Bytes Windows-1252 leaves undefined: a file holding them is not Windows-1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 #: Windows-1252 letters Swedish text never holds; they are what Mac Roman's å, ä, ö and
-#: other 8-bit encodings turn into when read as Windows-1252.
-_CP1252_UNLIKELY = frozenset("ŒœŠšŽžŸƒˆ˜‰‹›†‡™")
-#: Windows-1252 punctuation that Swedish text holds, but never inside a word.
-_INSIDE_WORD = re.compile(r"\w[€…•]|[€…•]\w")
+#: other 8-bit encodings turn into when read as Windows-1252 (and "Ã" begins UTF-8's å,
+#: ä, ö read as Windows-1252).
+_CP1252_UNLIKELY = frozenset("ŒœŠšŽžŸƒˆ˜‰‹›†‡™Ã")
+#: Windows-1252 signs that Swedish text holds, but never right before a letter ("5 €",
+#: "5€" and "och så vidare…" are Swedish; "…rebro" and "€lmhult" are Mac Roman's Ö, Ä).
+_BEFORE_LETTER = re.compile(r"[€…](?=[^\W\d_])")
+_SWEDISH_LETTERS = frozenset("åäöÅÄÖ")
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 REPLACEMENT = "\ufffd"
 
 
@@ -45,7 +50,7 @@ def detected_encoding(raw: bytes) -> str:
 
 def plausible_cp1252(text: str) -> bool:
     """Windows-1252 text as Swedish offices write it, not another 8-bit encoding."""
-    return not (set(text) & _CP1252_UNLIKELY) and not _INSIDE_WORD.search(text)
+    return not (set(text) & _CP1252_UNLIKELY) and not _BEFORE_LETTER.search(text)
 
 
 def decode(raw: bytes, name: str = "filen") -> Decoded:
@@ -59,7 +64,7 @@ def decode(raw: bytes, name: str = "filen") -> Decoded:
                 return Decoded(raw.decode(codec), codec)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name}: filen börjar som {codec.upper()} men går inte att "
-                                 f"läsa som det ({exc.reason} vid byte {exc.start}); spara "
+                                 f"läsa som det (ogiltiga tecken från byte {exc.start}); spara "
                                  "den igen som CSV UTF-8") from None
     if _looks_utf16_without_bom(raw):
         codec = "utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be"
@@ -67,16 +72,26 @@ def decode(raw: bytes, name: str = "filen") -> Decoded:
             return Decoded(raw.decode(codec), codec)
         except UnicodeDecodeError:
             pass
+    if raw.isascii():
+        return Decoded(raw.decode("ascii"), "utf-8")
+    cp1252 = _cp1252(raw)
     try:
-        return Decoded(raw.decode("utf-8"), "utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if _has_utf8_sequences(raw):
+    else:
+        # Windows-1252 text can be valid UTF-8 by chance ("Ä–" is C4 96, UTF-8's "Ė"):
+        # Swedish letters in one reading and none in the other decide.
+        if cp1252 is not None and _swedish(cp1252) and not _swedish(text):
+            return Decoded(cp1252, "cp1252")
+        return Decoded(text, "utf-8")
+    valid, stray = _utf8_balance(raw)
+    if valid > stray:  # UTF-8 with a few stray bytes: read as UTF-8, the lines reported
         return _utf8(raw, "utf-8")
-    if b"\x00" not in raw and not (set(raw) & _CP1252_UNDEFINED):
-        text = raw.decode("cp1252")
-        if plausible_cp1252(text):
-            return Decoded(text, "cp1252")
+    if cp1252 is not None:
+        return Decoded(cp1252, "cp1252")
+    if valid:
+        return _utf8(raw, "utf-8")
     raise InputError(
         f"{name}: teckenkodningen går inte att läsa säkert (den ser ut som "
         f"{detected_encoding(raw)}, varken UTF-8 eller Windows-1252); spara filen igen "
@@ -93,10 +108,24 @@ def _looks_utf16_without_bom(raw: bytes) -> bool:
     return max(zeros_even, zeros_odd) > 0.4 * half and min(zeros_even, zeros_odd) < 0.05 * half
 
 
-def _has_utf8_sequences(raw: bytes) -> bool:
-    """At least one well-formed multi-byte UTF-8 character: the file is UTF-8 at heart."""
-    return re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}",
-                     raw) is not None
+def _cp1252(raw: bytes) -> str | None:
+    """The bytes as plausible Windows-1252 text, or None."""
+    if b"\x00" in raw or set(raw) & _CP1252_UNDEFINED:
+        return None
+    text = raw.decode("cp1252")
+    return text if plausible_cp1252(text) else None
+
+
+def _swedish(text: str) -> bool:
+    return not _SWEDISH_LETTERS.isdisjoint(text)
+
+
+def _utf8_balance(raw: bytes) -> tuple[int, int]:
+    """Well-formed multi-byte UTF-8 characters, and bytes that are not UTF-8: a UTF-8
+    file with a stray byte has more of the first; Windows-1252 text with a chance UTF-8
+    pair ("\xa0Ä–") has not."""
+    return (len(_UTF8_SEQUENCE.findall(raw)),
+            raw.decode("utf-8", errors="replace").count(REPLACEMENT))
 
 
 def _utf8(raw: bytes, encoding: str) -> Decoded:

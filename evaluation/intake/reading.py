@@ -27,7 +27,7 @@ from pathlib import Path
 
 import openpyxl
 
-from evaluation.errors import InputError, Reason, Severity
+from evaluation.errors import InputError, Reason, Severity, os_reason
 from evaluation.intake.cells import is_blank
 from evaluation.intake.encoding import REPLACEMENT, decode, shown_name
 from evaluation.intake.model import Finding
@@ -49,6 +49,7 @@ CSV_FIELD_LIMIT = 1 << 22
 #: How close a header must be to a known label to be reported as a near miss.
 NEAR_MISS_CUTOFF = 0.75
 SAVE_AS_XLSX = "öppna filen och spara den som Excel-arbetsbok (.xlsx)"
+SAVE_AS_CSV = "öppna filen och spara den igen som \"CSV UTF-8 (kommaavgränsad)\""
 
 
 @dataclass
@@ -109,7 +110,7 @@ def round_files(folder: Path) -> list[Path]:
     try:
         files = sorted(p for p in folder.iterdir() if _is_data_file(p))
     except OSError as exc:
-        raise InputError(f"Mappen {folder} går inte att läsa: {exc.strerror or exc}") from None
+        raise InputError(f"Mappen {folder} går inte att läsa: {os_reason(exc)}") from None
     if not files:
         raise InputError(f"Inga data för omgång {folder.name}: ingen .xlsx- eller .csv-fil "
                          f"i {folder}")
@@ -184,15 +185,36 @@ def read_round(data_dir: str | Path, year: int) -> RawRound:
                 tables.extend(_read_workbook(path, name, findings))
         except InputError:
             raise
-        except RecursionError:
-            raise InputError(f"{name}: filen går inte att läsa (för djupt nästlad)") from None
-        except (OSError, MemoryError) as exc:
-            raise InputError(f"{name}: filen går inte att läsa: "
-                             f"{getattr(exc, 'strerror', None) or type(exc).__name__}") from None
         except Exception as exc:  # a library's parser meeting a file it cannot read
-            raise InputError(f"{name}: filen går inte att läsa ({type(exc).__name__}: "
-                             f"{str(exc)[:200]}); {SAVE_AS_XLSX}") from exc
+            hint = SAVE_AS_CSV if path.suffix.lower() == ".csv" else SAVE_AS_XLSX
+            raise InputError(f"{name}: filen går inte att läsa ({unreadable(exc)}); "
+                             f"{hint}") from exc
     return RawRound(year=year, folder=folder, files=files, tables=tables, findings=findings)
+
+
+def unreadable(exc: BaseException) -> str:
+    """Why a file could not be read, in Swedish, for one line on the terminal. The
+    library's own (English) text stays with the traceback, in the run log; its error's
+    name is kept as a technical clue for whoever opens the file."""
+    from xml.parsers.expat import ExpatError
+
+    if isinstance(exc, zipfile.BadZipFile | zipfile.LargeZipFile | EOFError):
+        what = "filen är inte ett helt zip-arkiv, som en Excel-arbetsbok är"
+    elif isinstance(exc, SyntaxError | ExpatError) or type(exc).__name__ == "XMLSyntaxError":
+        what = "arbetsbokens XML är trasig"
+    elif isinstance(exc, KeyError):
+        what = "en del av arbetsboken saknas"
+    elif isinstance(exc, RecursionError):
+        what = "innehållet är för djupt nästlat"
+    elif isinstance(exc, MemoryError):
+        what = "filen är för stor för minnet"
+    elif isinstance(exc, UnicodeError):
+        what = "filen har tecken som inte går att läsa"
+    elif isinstance(exc, OSError):
+        return os_reason(exc)
+    else:
+        what = "innehållet går inte att tolka"
+    return f"{what}; teknisk orsak: {type(exc).__name__}"
 
 
 def _unknown_name(file: str, sheet: str, name: str) -> Finding:
@@ -213,13 +235,22 @@ def _unknown_name(file: str, sheet: str, name: str) -> Finding:
 def sniff_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
     best, best_score = ";", -1
+    csv.field_size_limit(min(CSV_FIELD_LIMIT, sys.maxsize))  # the reader's, for every file
     for delim in (";", ",", "\t"):
-        counts = [len(next(csv.reader([line], delimiter=delim))) - 1 for line in lines]
+        counts = [_fields(line, delim) - 1 for line in lines]
         # The delimiter that splits the most lines into the most fields wins.
         score = sum(c for c in counts if c > 0) + 1000 * sum(1 for c in counts if c > 0)
         if score > best_score:
             best, best_score = delim, score
     return best
+
+
+def _fields(line: str, delimiter: str) -> int:
+    """How many fields one line splits into (1 when it cannot be read as CSV)."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error:  # a field beyond the limit: said when the file is read
+        return 1
 
 
 def _read_csv(table: Table, path: Path, name: str) -> RawTable:
@@ -241,25 +272,29 @@ def _csv_rows(text: str, name: str,
               stray: dict[int, list[int]]) -> Iterator[tuple[int, list[object]]]:
     """Records with their row number as Excel shows them (a multi-line cell is one row).
 
-    A quoted field that holds a line break and the delimiter is taken for a quote
-    that was never closed (it swallowed the lines after it): the file is refused,
-    naming the line where that quote opens.
+    A quoted field whose lines after the first hold whole records (nearly as many
+    delimiters as the widest record so far) is taken for a quote that was never closed
+    (it swallowed the lines after it): the file is refused, naming the line where that
+    quote opens. A multi-line cell of text ("Föräldrastöd; steg 1\nsteg 2") is a cell.
     """
     delimiter = sniff_delimiter(text)
-    csv.field_size_limit(min(CSV_FIELD_LIMIT, sys.maxsize))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    record, line = 0, 1
+    record, line, widest = 0, 1, 1
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
+            limit = f"{CSV_FIELD_LIMIT:,}".replace(",", "\u00a0")
+            what = (f"en cell är längre än {limit} tecken" if "field larger" in str(exc)
+                    else "raden följer inte CSV-formatet")
             raise InputError(f"{name}, textrad {reader.line_num}: raden går inte att läsa som "
-                             f"CSV ({exc})", file=name) from None
+                             f"CSV ({what})", file=name) from None
         record += 1
+        widest = max(widest, len(cells))
         for i, cell in enumerate(cells):
-            if ("\n" in cell or "\r" in cell) and delimiter in cell:
+            if _swallows_lines(cell, delimiter, widest):
                 opens = line + sum(c.count("\n") for c in cells[:i])
                 raise InputError(
                     f"{name}, textrad {opens}: ett citattecken (\") öppnas i kolumn {i + 1} "
@@ -270,6 +305,14 @@ def _csv_rows(text: str, name: str,
                 stray.setdefault(record, []).append(line)
         yield record, list(cells)
         line = reader.line_num + 1
+
+
+def _swallows_lines(cell: str, delimiter: str, widest: int) -> bool:
+    """True when a line of the cell after its first holds (nearly) a whole record."""
+    if "\n" not in cell and "\r" not in cell:
+        return False
+    need = max(1, widest - 2)
+    return any(part.count(delimiter) >= need for part in re.split(r"\r\n|\r|\n", cell)[1:])
 
 
 # --- Excel -----------------------------------------------------------------------
@@ -313,7 +356,7 @@ def _read_workbook(path: Path, name: str, findings: list[Finding]) -> list[RawTa
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
         raise InputError(f"{name}: filen går inte att läsa som Excel-arbetsbok "
-                         f"({type(exc).__name__}); {SAVE_AS_XLSX}", file=name) from None
+                         f"({unreadable(exc)}); {SAVE_AS_XLSX}", file=name) from exc
     try:
         data_sheets = [ws for ws in wb.worksheets if normalize(ws.title) not in IGNORED_SHEETS]
         visible = [ws for ws in data_sheets if ws.sheet_state == "visible"]

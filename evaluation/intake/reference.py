@@ -187,8 +187,8 @@ class Reference:
             known = {_folded_key(n): n for n in self.counties["name"]}
             hint = _closest([str(region)], known)
             raise ParameterError(
-                f"unknown county {region!r}; expected a county code such as '18' (Örebro län)"
-                + (f"; did you mean {hint!r}?" if hint else "")
+                f"okänt län {region!r}; förväntat: en länskod som '18' (Örebro län)"
+                + (f"; menade du {hint!r}?" if hint else "")
             )
         return code
 
@@ -209,7 +209,7 @@ class Reference:
         """Short name for display: "1880" -> "Örebro"."""
         key = _as_code(code, 4)
         if key is None or key not in self._muni_short:
-            raise ParameterError(f"unknown municipality code {code!r}")
+            raise ParameterError(f"okänd kommunkod {code!r}")
         return self._muni_short[key]
 
     def _muni_match(self, code: str) -> Match:

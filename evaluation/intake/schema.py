@@ -59,6 +59,28 @@ def _count(id_: str, label: str, help_: str = "", required: bool = True) -> Colu
     return Column(id_, label, "count", required=required, help=help_ or "Heltal, 0 eller mer")
 
 
+@dataclass(frozen=True)
+class Sector:
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+SECTORS: tuple[Sector, ...] = (
+    Sector("preschool", "Förskola", ("forskolan", "oppen forskola")),
+    Sector("school", "Skola", ("skolan", "grundskola", "elevhalsa", "elevhalsan")),
+    Sector("social_services", "Socialtjänst", ("socialtjansten", "soc", "ifo")),
+    Sector("health_care", "Hälso- och sjukvård",
+           ("halso och sjukvard", "halso- och sjukvarden", "sjukvard", "region", "bvc", "bmm",
+            "vardcentral")),
+    Sector("civil_society", "Civilsamhälle",
+           ("civilsamhallet", "ideell sektor", "forening", "studieforbund", "idrott")),
+)
+
+#: The kommun table's yes/no columns, one per sector: the sector is part of the
+#: municipality's steering or cooperation group.
+GROUP_COLUMNS: tuple[str, ...] = tuple(f"group_{s.id}" for s in SECTORS)
+
 KOMMUN = Table(
     id="kommun",
     label="Kommun",
@@ -66,11 +88,8 @@ KOMMUN = Table(
     columns=(
         MUNICIPALITY,
         _yesno("steering_group", "Lednings- eller samverkansgrupp finns"),
-        _yesno("group_preschool", "Förskola ingår i gruppen", required=False),
-        _yesno("group_school", "Skola ingår i gruppen", required=False),
-        _yesno("group_social_services", "Socialtjänst ingår i gruppen", required=False),
-        _yesno("group_health_care", "Hälso- och sjukvård ingår i gruppen", required=False),
-        _yesno("group_civil_society", "Civilsamhälle ingår i gruppen", required=False),
+        *(_yesno(f"group_{s.id}", f"{s.label} ingår i gruppen", required=False)
+          for s in SECTORS),
         _yesno("local_plan", "Lokal plan eller strategi för föräldraskapsstöd"),
         _yesno("followup_routine", "Rutin för systematisk uppföljning"),
         Column("coordinator", "Samordnare", "text", required=False, help="Namn eller funktion"),
@@ -153,24 +172,6 @@ TABLES: dict[str, Table] = {t.id: t for t in (KOMMUN, FAMILJECENTRALER, PROGRAM,
 #: Tables a round cannot do without: a missing one is a structural fault.
 REQUIRED_TABLES: tuple[str, ...] = tuple(TABLES)
 
-
-@dataclass(frozen=True)
-class Sector:
-    id: str
-    label: str
-    aliases: tuple[str, ...] = ()
-
-
-SECTORS: tuple[Sector, ...] = (
-    Sector("preschool", "Förskola", ("forskolan", "oppen forskola")),
-    Sector("school", "Skola", ("skolan", "grundskola", "elevhalsa", "elevhalsan")),
-    Sector("social_services", "Socialtjänst", ("socialtjansten", "soc", "ifo")),
-    Sector("health_care", "Hälso- och sjukvård",
-           ("halso och sjukvard", "halso- och sjukvarden", "sjukvard", "region", "bvc", "bmm",
-            "vardcentral")),
-    Sector("civil_society", "Civilsamhälle",
-           ("civilsamhallet", "ideell sektor", "forening", "studieforbund", "idrott")),
-)
 
 UNIT_TYPES: tuple[str, ...] = ("BMM", "BVC")
 

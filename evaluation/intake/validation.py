@@ -37,18 +37,19 @@ from evaluation.intake.encoding import shown_name
 from evaluation.intake.model import SOURCE_COLUMNS, Finding, RoundData, TableCount, ValidationReport
 from evaluation.intake.reading import RawRound, RawRow, RawTable, read_round
 from evaluation.intake.reference import Reference, load_reference
-from evaluation.intake.schema import REQUIRED_TABLES, SECTORS, TABLES, UNIT_TYPES, Column, Table
+from evaluation.intake.schema import (
+    GROUP_COLUMNS,
+    REQUIRED_TABLES,
+    SECTORS,
+    TABLES,
+    UNIT_TYPES,
+    Column,
+    Table,
+)
 from evaluation.personal_numbers import contains, mask, was_masked
 from evaluation.text import normalize
 from evaluation.vocab import ALL_REGIONS, DEFAULT_REGION, is_national
 
-GROUP_COLUMNS = (
-    "group_preschool",
-    "group_school",
-    "group_social_services",
-    "group_health_care",
-    "group_civil_society",
-)
 #: Parents in one offering may be at most this many times the municipality's children
 #: 0–17 (two parents a child); more is rejected as implausible (DESIGN §3).
 PARTICIPANTS_PER_CHILD = 2

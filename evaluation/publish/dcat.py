@@ -54,10 +54,10 @@ class OpenData:
     def __post_init__(self) -> None:
         for name in ("base_url", "publisher_url", "licence"):
             if not str(getattr(self, name)).startswith(("http://", "https://")):
-                raise ParameterError(f"open_data.{name} must be an absolute http(s) address, "
-                                     f"got {getattr(self, name)!r}")
+                raise ParameterError(f"open_data.{name} måste vara en fullständig http(s)-"
+                                     f"adress, inte {getattr(self, name)!r}")
         if "@" not in self.contact_email:
-            raise ParameterError(f"open_data.contact_email is not an e-mail address: "
+            raise ParameterError(f"open_data.contact_email är ingen e-postadress: "
                                  f"{self.contact_email!r}")
 
 
@@ -66,10 +66,11 @@ def load_open_data(path: str | Path | None = None) -> OpenData:
     section = load_section("open_data", path)
     missing = [name for name in REQUIRED if not str(section.get(name, "")).strip()]
     if missing:
-        raise ParameterError(f"configuration [open_data]: missing {', '.join(missing)}")
+        raise ParameterError(f"inställningarna [open_data]: saknar {', '.join(missing)}")
     unknown = sorted(set(section) - set(REQUIRED))
     if unknown:
-        raise ParameterError(f"configuration [open_data]: unknown setting(s) {unknown}")
+        raise ParameterError(f"inställningarna [open_data]: okänd(a) inställning(ar) "
+                             f"{unknown}")
     values = {name: str(section[name]).strip() for name in REQUIRED}
     if not values["base_url"].endswith("/"):
         values["base_url"] += "/"

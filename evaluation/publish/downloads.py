@@ -26,8 +26,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evaluation.analysis.results import csv_frame
-from evaluation.indicators.compute import TIDY_COLUMNS
 from evaluation.indicators.registry import REGISTRY, Indicator
+from evaluation.indicators.table import TIDY_COLUMNS
 from evaluation.publish.jsonstat import write_jsonstat
 from evaluation.report.formatting import MISSING, WITHHELD, unit_text
 from evaluation.spreadsheet import fit_columns, inert, set_cell, write_row

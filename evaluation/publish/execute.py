@@ -29,6 +29,11 @@ The executed notebook is written once, when the report is done (papermill's
 save after every cell costs more than the smaller reports' cells); a report
 that fails, times out or loses its kernel is written as far as it got.
 
+`NotebookPool` starts the workers, and their first kernels, before the jobs
+are known: a run starts them before it computes the round, so that loading
+papermill, nbconvert, WeasyPrint and the notebooks' own imports overlaps the
+computation instead of following it.
+
 Workers are spawned, not forked: a script that calls `execute_notebooks` must
 guard its entry point with `if __name__ == "__main__":`.
 """
@@ -247,7 +252,7 @@ def retry_kernel_start(
             if attempt + 1 < attempts:
                 sleep(backoff * (2**attempt) + random.uniform(0, backoff))
     raise KernelStartError(
-        f"kernel did not start after {attempts} attempts: "
+        f"kärnan startade inte efter {attempts} försök: "
         f"{short_error(type(last).__name__, str(last))}"
     ) from last
 
@@ -279,63 +284,128 @@ def execute_notebooks(
         return []
     names = [job.name for job in jobs]
     if len(set(names)) != len(names):
-        raise ValueError("job names must be unique")
-    if workers is None:
-        workers = os.cpu_count() or 1
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}")
-    if reports_per_kernel < 1:
-        raise ValueError(f"reports_per_kernel must be at least 1, got {reports_per_kernel}")
-    workers = min(workers, len(jobs))
-    settings = _WorkerSettings(
-        kernel_name=kernel_name,
-        cwd=str(Path(cwd).resolve()) if cwd is not None else os.getcwd(),
-        start_timeout=start_timeout,
-        start_attempts=start_attempts,
-        cell_timeout=cell_timeout,
-        prestart=prestart,
-        export=any(job.html is not None for job in jobs),
-        reports_per_kernel=reports_per_kernel,
-    )
-    for job in jobs:
-        job.output.parent.mkdir(parents=True, exist_ok=True)
-        if job.html is not None:
-            job.html.parent.mkdir(parents=True, exist_ok=True)
+        raise ValueError("job names must be unique")  # before any worker starts
+    with NotebookPool(len(jobs), workers, progress, kernel_name, cwd,
+                      start_timeout=start_timeout, start_attempts=start_attempts,
+                      cell_timeout=cell_timeout, prestart=prestart,
+                      reports_per_kernel=reports_per_kernel,
+                      export=any(job.html is not None for job in jobs)) as pool:
+        return pool.run(jobs)
 
-    from tqdm import tqdm
 
-    ctx = multiprocessing.get_context("spawn")
-    unclaimed = ctx.Value("i", len(jobs))
-    results: dict[str, JobResult] = {}
-    bar = tqdm(
-        total=len(jobs),
-        desc="rapporter",
-        file=sys.stderr,
-        disable=not progress,
-        bar_format="{desc}: {n_fmt}/{total_fmt} klara [{elapsed}]",
-    )
-    with bar, ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=ctx,
-        initializer=_init_worker,
-        initargs=(settings, unclaimed),
-    ) as pool:
-        futures = {pool.submit(_run_job, job): job for job in jobs}
-        try:
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # the worker itself died (killed, out of memory)
-                    result = JobResult(job, False, 0.0, None,
-                                       short_error(type(exc).__name__, str(exc)),
-                                       error_name=type(exc).__name__)
-                results[job.name] = result
-                bar.update(1)
-        except BaseException as exc:  # Ctrl-C, SIGTERM, SIGHUP: start nothing new
+class NotebookPool:
+    """Workers, each with its first kernel booting, started before the jobs are
+    known, so that they load papermill, nbconvert and WeasyPrint and their
+    kernels import the report libraries (`preload`) while the caller computes the
+    round; `run` then executes the jobs as `execute_notebooks` does.
+
+    `expected` is the number of jobs `run` will get (it sizes the pool and tells
+    workers whether to boot a spare kernel). Leaving the `with` block ends the
+    workers, each taking its kernels down; on an exception that is not an
+    interrupt they end as after a run, an interrupt stops them as during one.
+    """
+
+    def __init__(self, expected: int, workers: int | None = None, progress: bool = True,
+                 kernel_name: str | None = None, cwd: Path | None = None, *,
+                 start_timeout: float = 60.0, start_attempts: int = 4,
+                 cell_timeout: float | None = None, prestart: bool = True,
+                 reports_per_kernel: int = 1, export: bool = True,
+                 preload: Sequence[str] = ()) -> None:
+        if workers is None:
+            workers = os.cpu_count() or 1
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        if reports_per_kernel < 1:
+            raise ValueError(f"reports_per_kernel must be at least 1, got {reports_per_kernel}")
+        self.workers = max(1, min(workers, expected))
+        self.progress = progress
+        self.settings = _WorkerSettings(
+            kernel_name=kernel_name,
+            cwd=str(Path(cwd).resolve()) if cwd is not None else os.getcwd(),
+            start_timeout=start_timeout,
+            start_attempts=start_attempts,
+            cell_timeout=cell_timeout,
+            prestart=prestart,
+            export=export,
+            reports_per_kernel=reports_per_kernel,
+            preload=tuple(preload),
+        )
+        self._ctx = multiprocessing.get_context("spawn")
+        self._unclaimed = self._ctx.Value("i", max(expected, 0))
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> NotebookPool:
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=self._ctx, initializer=_init_worker,
+            initargs=(self.settings, self._unclaimed))
+        # Spawned workers start on demand: one no-op per worker starts them all now.
+        for _ in range(self.workers):
+            self._pool.submit(_started)
+        return self
+
+    def __exit__(self, kind, exc, traceback) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if exc is not None and isinstance(exc, KeyboardInterrupt | SystemExit):
             _stop_workers(pool, forward=not _is_terminal_interrupt(exc))
-            raise
-    return [results[job.name] for job in jobs]
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, jobs: Sequence[NotebookJob]) -> list[JobResult]:
+        """Execute every job; one result per job, in job order (see `execute_notebooks`).
+        The workers end when it returns, their PDFs written: a pool runs once."""
+        jobs = list(jobs)
+        if not jobs:
+            return []
+        pool = self._pool
+        if pool is None:
+            raise RuntimeError("NotebookPool.run outside its with block")
+        names = [job.name for job in jobs]
+        if len(set(names)) != len(names):
+            raise ValueError("job names must be unique")
+        for job in jobs:
+            job.output.parent.mkdir(parents=True, exist_ok=True)
+            if job.html is not None:
+                job.html.parent.mkdir(parents=True, exist_ok=True)
+        with self._unclaimed.get_lock():
+            self._unclaimed.value = len(jobs)
+
+        from tqdm import tqdm
+
+        results: dict[str, JobResult] = {}
+        bar = tqdm(
+            total=len(jobs),
+            desc="rapporter",
+            file=sys.stderr,
+            disable=not self.progress,
+            bar_format="{desc}: {n_fmt}/{total_fmt} klara [{elapsed}]",
+        )
+        with bar:
+            futures = {pool.submit(_run_job, job): job for job in jobs}
+            try:
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # the worker itself died (killed, out of memory)
+                        result = JobResult(job, False, 0.0, None,
+                                           short_error(type(exc).__name__, str(exc)),
+                                           error_name=type(exc).__name__)
+                    results[job.name] = result
+                    bar.update(1)
+                # Workers print their last PDFs before they end: wait for them.
+                self._pool = None
+                pool.shutdown(wait=True)
+            except BaseException as exc:  # Ctrl-C, SIGTERM, SIGHUP: start nothing new
+                self._pool = None
+                _stop_workers(pool, forward=not _is_terminal_interrupt(exc))
+                raise
+        return [results[job.name] for job in jobs]
+
+
+def _started() -> None:
+    """A no-op a new worker runs once its initializer is done."""
 
 
 #: How long stopped workers get to take their kernels down before they are ended.
@@ -387,6 +457,10 @@ class _WorkerSettings:
     prestart: bool
     export: bool = False
     reports_per_kernel: int = 1
+    #: Modules every kernel imports as it starts (IPython's `exec_lines`), before
+    #: it answers: a kernel booting beside a report or before the jobs are known
+    #: is then ready to run one. No name is left in the report's namespace.
+    preload: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
@@ -442,9 +516,10 @@ class _Worker:
                            connection_file=str(self.runtime / f"k-{kernel_id}.json"))
         km = AsyncKernelManager(**options)
         # An in-memory history database: kernels sharing one history file lock it.
-        run_sync(km.start_kernel)(
-            extra_arguments=["--HistoryManager.hist_file=:memory:"], cwd=self.settings.cwd
-        )
+        extra = ["--HistoryManager.hist_file=:memory:"]
+        if self.settings.preload:
+            extra.append(f"--IPKernelApp.exec_lines={_preload_line(self.settings.preload)}")
+        run_sync(km.start_kernel)(extra_arguments=extra, cwd=self.settings.cwd)
         return _Kernel(kernel_name, km)
 
     @staticmethod
@@ -499,7 +574,7 @@ class _Worker:
             reply = self.reply(kernel, msg_id, self.settings.start_timeout)
             if reply["content"].get("status") != "ok":
                 content = reply["content"]
-                raise KernelError("kernel set-up failed: " + short_error(
+                raise KernelError("kärnan gick inte att förbereda: " + short_error(
                     str(content.get("ename", "")), str(content.get("evalue", ""))))
 
     def reply(self, kernel: _Kernel, msg_id: str, timeout: float) -> dict:
@@ -514,9 +589,9 @@ class _Worker:
                 msg = get(timeout=min(1.0, max(0.01, deadline - time.monotonic())))
             except queue.Empty:
                 if not alive():
-                    raise KernelError("kernel died") from None
+                    raise KernelError("kärnan avslutades oväntat") from None
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"no reply from the kernel in {timeout:g} s") from None
+                    raise TimeoutError(f"inget svar från kärnan på {timeout:g} s") from None
                 continue
             if msg.get("parent_header", {}).get("msg_id") == msg_id:
                 return msg
@@ -583,6 +658,42 @@ class _Worker:
         shutil.rmtree(self.runtime, ignore_errors=True)
 
 
+def _preload_line(modules: Sequence[str]) -> str:
+    """One statement importing each module that exists and binding no name in the
+    report's namespace (a name that is not a module is skipped quietly)."""
+    for name in modules:
+        if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", name):
+            raise ValueError(f"not a module name: {name!r}")
+    code = (f"for m in {tuple(modules)!r}:\n"
+            "    try:\n        __import__(m)\n    except ImportError:\n        pass\n")
+    return f"exec({code!r}, {{}})"
+
+
+def notebook_imports(notebook: Path) -> list[str]:
+    """The modules a notebook's code cells import (`from a import b` gives a and a.b,
+    b being a module or not), in order: what `NotebookPool(preload=...)` wants."""
+    import ast
+    import json
+
+    found: dict[str, None] = {}
+    for cell in json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        try:
+            tree = ast.parse(source if isinstance(source, str) else "".join(source))
+        except SyntaxError:  # IPython magics
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(dict.fromkeys(a.name for a in node.names))
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found[node.module] = None
+                found.update(dict.fromkeys(f"{node.module}.{a.name}" for a in node.names
+                                           if a.name != "*"))
+    return list(found)
+
+
 _WORKER: _Worker | None = None
 
 
@@ -591,9 +702,14 @@ def _interrupt(_signum: int, _frame: object) -> None:
 
 
 def _ignore_stops() -> None:
-    """Once a worker stops, a second signal must not cut its kernels' shutdown short."""
+    """Once a worker stops, a second signal must not cut its kernels' shutdown short;
+    and a cell request left pending on a kernel taken down ends in "Kernel died",
+    which asyncio would print with its traceback when the request is collected."""
+    import logging
+
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL + 1)
 
 
 def _init_worker(settings: _WorkerSettings, unclaimed: Any) -> None:

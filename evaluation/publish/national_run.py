@@ -62,8 +62,8 @@ def _profile_codes(result: NationalResult, municipalities: Sequence[str] | None)
         return known
     unknown = [c for c in municipalities if c not in known]
     if unknown:
-        raise ParameterError(f"--municipality: {unknown} not municipality code(s) of a county "
-                             "with data in this round")
+        raise ParameterError(f"--municipality: {', '.join(unknown)} är inte kommunkoder i ett "
+                             "län med data i den här omgången")
     return list(dict.fromkeys(municipalities))
 
 
@@ -140,13 +140,14 @@ def build_national(data: str | Path, year: int, out: Path, jobs: int | None,
     timings: dict[str, float] = {}
     result = compute_national(data, year, strict, settings)
     for count in result.validation.counts.values():
-        log.info("%s: %d row(s) in, %d accepted (%d with a warning), %d rejected",
+        log.info("%s: %d rad(er) inlästa, %d godkända (%d med varning), %d avvisade",
                  count.table, count.rows_in, count.accepted, count.accepted_with_warning,
                  count.rejected)
-    log.info("counties with data: %s", ", ".join(sorted(result.counties)) or "none")
+    log.info("län med data: %s", ", ".join(sorted(result.counties)) or "inga")
     timings["read_validate_compute"] = round(time.perf_counter() - started, 3)
     full = write_full_report(result.validation, full_report_path(out, year))
-    log.info("full validation report (not published): %s", full.relative_to(out).as_posix())
+    log.info("hela valideringsrapporten (publiceras inte): %s",
+             full.relative_to(out).as_posix())
     codes = _profile_codes(result, municipalities)
 
     stage = staging(out, year)

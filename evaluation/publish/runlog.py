@@ -36,7 +36,7 @@ def run_log(out: Path, year: int) -> Iterator[Path]:
     try:
         yield path
     except BaseException as exc:
-        logger.error("run failed: %s: %s", type(exc).__name__, exc,
+        logger.error("körningen misslyckades: %s: %s", type(exc).__name__, exc,
                      exc_info=not isinstance(exc, KeyboardInterrupt))
         raise
     finally:

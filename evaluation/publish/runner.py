@@ -14,13 +14,18 @@ from evaluation.analysis.results import RoundResult
 from evaluation.analysis.rounds import compute, history
 from evaluation.errors import InputError, ParameterError
 from evaluation.intake.arguments import resolve_municipalities
+from evaluation.intake.model import RoundData
 from evaluation.intake.reading import round_files, round_folder
+from evaluation.intake.reference import Reference, load_reference
 from evaluation.intake.validation_report import (
     full_report_path,
     write_full_report,
 )
 from evaluation.publish.execute import (
     NotebookJob,
+    NotebookPool,
+    choose_reports_per_kernel,
+    notebook_imports,
 )
 from evaluation.publish.fingerprint import fingerprint, published_fingerprint
 from evaluation.publish.national_run import build_national
@@ -127,15 +132,48 @@ def run_round(data: str | Path, year: int, out: str | Path = "reports",
         parameters = run_parameters(year, region, municipalities, strict, settings)
         inputs = round_inputs(data, year)
         print_ = fingerprint(inputs, parameters)
-        log.info("round %s, region %s: %d input file(s), fingerprint %s", year, region,
+        log.info("omgång %s, län %s: %d indatafil(er), fingeravtryck %s", year, region,
                  len(inputs), print_[:12])
         if not force and published_fingerprint(out / str(year)) == print_:
-            log.info("round %s is up to date: nothing changed since it was published", year)
+            log.info("omgång %s är redan aktuell: inget har ändrats sedan den publicerades",
+                     year)
             return RunResult(out / str(year), True, time.perf_counter() - started, log_path)
         path = _build(data, year, out, region, jobs, municipalities, strict, progress, settings,
                       inputs, parameters, print_, started)
-        log.info("published round %s in %.1f s", year, time.perf_counter() - started)
+        log.info("omgång %s publicerad på %.1f s", year, time.perf_counter() - started)
         return RunResult(path, False, time.perf_counter() - started, log_path)
+
+
+def report_imports() -> list[str]:
+    """The modules the report notebooks import, for their kernels to load at start."""
+    return list(dict.fromkeys(m for name in (REGIONAL, PROFILE)
+                              for m in notebook_imports(notebook(name))))
+
+
+def _compute_staged(data: str | Path, year: int, region: str, strict: bool,
+                    settings: Settings, reference: Reference, rounds: Sequence[RoundData],
+                    out: Path, municipalities: Sequence[str] | None, started: float,
+                    timings: dict[str, float]) -> RoundResult:
+    """The computed county round, its full validation report written outside the
+    round, and the profiles to make checked (`result.extra["profiles"]`)."""
+    result = compute(data, year, region, strict, settings, reference, rounds)
+    for count in result.validation.counts.values():
+        log.info("%s: %d rad(er) inlästa, %d godkända (%d med varning), %d avvisade",
+                 count.table, count.rows_in, count.accepted, count.accepted_with_warning,
+                 count.rejected)
+    timings["read_validate_compute"] = round(time.perf_counter() - started, 3)
+    full = write_full_report(result.validation, full_report_path(out, year))
+    log.info("hela valideringsrapporten (publiceras inte): %s",
+             full.relative_to(out).as_posix())
+    known = result.municipalities["code"].tolist()
+    codes = list(municipalities) if municipalities else known
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ParameterError(f"--municipality: {', '.join(unknown)} är inte kommunkoder i "
+                             f"{result.region_name}; förväntat: några av {', '.join(known)}")
+
+    result.extra["profiles"] = list(codes)
+    return result
 
 
 def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None,
@@ -146,27 +184,22 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
         return build_national(data, year, out, jobs, municipalities, strict, progress,
                               settings, inputs, parameters, print_, started)
     timings: dict[str, float] = {}
-    result = compute(data, year, region, strict, settings)
-    for count in result.validation.counts.values():
-        log.info("%s: %d row(s) in, %d accepted (%d with a warning), %d rejected",
-                 count.table, count.rows_in, count.accepted, count.accepted_with_warning,
-                 count.rejected)
-    timings["read_validate_compute"] = round(time.perf_counter() - started, 3)
-    full = write_full_report(result.validation, full_report_path(out, year))
-    log.info("full validation report (not published): %s", full.relative_to(out).as_posix())
-    known = result.municipalities["code"].tolist()
-    codes = list(municipalities) if municipalities else known
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        raise ParameterError(f"--municipality: {unknown} not municipality code(s) of "
-                             f"{result.region_name}; expected some of {', '.join(known)}")
-
+    reference = load_reference()
+    rounds = history(data, year, region, strict, reference)  # invalid input stops here
+    expected = 1 + len(municipalities or reference.county_municipalities(region))
     stage = staging(out, year)
-    result.extra["profiles"] = list(codes)
     try:
-        result.save(stage / RESULT_FILE)
-        execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
-                        progress, timings, private=[stage / RESULT_FILE])
+        # The workers load their libraries and boot their first kernels (which import
+        # what the report notebooks import) while this process computes the round.
+        with NotebookPool(expected, jobs, progress, cwd=stage,
+                          reports_per_kernel=choose_reports_per_kernel(expected, jobs),
+                          preload=report_imports()) as pool:
+            result = _compute_staged(data, year, region, strict, settings, reference, rounds,
+                                     out, municipalities, started, timings)
+            codes = result.extra["profiles"]
+            result.save(stage / RESULT_FILE)
+            execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
+                            progress, timings, private=[stage / RESULT_FILE], pool=pool)
         timings["total"] = round(time.perf_counter() - started, 3)
         write_manifest(stage / "manifest.json", inputs,
                        {**parameters, "rounds": result.years}, timings, print_, data=data)

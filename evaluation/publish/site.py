@@ -19,19 +19,24 @@ import jinja2
 from markupsafe import Markup
 
 from evaluation.errors import ParameterError
+from evaluation.report.style import STATUS_STYLE
+from evaluation.vocab import (
+    ACHIEVED,
+    BASELINE,
+    NO_SURE_CHANGE,
+    NOT_ON_TRACK,
+    ON_TRACK,
+    STATUSES,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 #: Status of an indicator against its target: the Swedish text shown, and the
 #: CSS class that colours it. English ids are accepted as well.
-STATUS_TEXT = {"uppnått": "uppnått", "på väg": "på väg", "ej på väg": "ej på väg",
-               "baslinje": "baslinje", "met": "uppnått", "on_track": "på väg",
-               "off_track": "ej på väg", "baseline": "baslinje",
-               "ingen säker förändring": "ingen säker förändring",
-               "no_sure_change": "ingen säker förändring"}
-STATUS_CLASS = {"uppnått": "status-uppnatt", "på väg": "status-pa-vag",
-                "ej på väg": "status-ej-pa-vag", "baslinje": "status-baslinje",
-                "ingen säker förändring": "status-ingen-saker"}
+STATUS_TEXT = {**{status: status for status in STATUSES}, "met": ACHIEVED,
+               "on_track": ON_TRACK, "off_track": NOT_ON_TRACK, "baseline": BASELINE,
+               "no_sure_change": NO_SURE_CHANGE}
+STATUS_CLASS = {status: f"status-{STATUS_STYLE[status].css}" for status in STATUSES}
 #: Columns of a status row, each with the other names it may come under.
 STATUS_COLUMNS = {"indicator": ("indicator", "id"), "title": ("title",),
                   "value": ("value", "value_text"), "target": ("target", "target_text"),

@@ -25,7 +25,7 @@ def _notice(result: object) -> str:
         return ""
     from evaluation.report.sections import synthetic_notice
 
-    return str(synthetic_notice(result.municipalities["code"]))
+    return str(synthetic_notice(result))
 
 
 def round_frame(result: object, published: dt.date | None = None,

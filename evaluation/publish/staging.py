@@ -79,17 +79,17 @@ def recover(out_dir: Path, year: int) -> list[str]:
                    and int(m.group(1)) == year), key=lambda p: p.stat().st_mtime, reverse=True)
     if olds and not target.exists():
         os.rename(olds[0], target)
-        notes.append(f"restored round {year} from {olds[0].name} (an earlier publish was "
-                     "interrupted)")
+        notes.append(f"omgång {year} återställd från {olds[0].name} (en tidigare publicering "
+                     "avbröts)")
         olds = olds[1:]
     for old in olds:
         shutil.rmtree(old, ignore_errors=True)
-        notes.append(f"removed leftover {old.name}")
+        notes.append(f"kvarlämnad {old.name} borttagen")
     for path in out_dir.iterdir():
         m = _STAGING.match(path.name)
         if m and int(m.group(1)) == year and not _pid_running(int(m.group(2))):
             shutil.rmtree(path, ignore_errors=True)
-            notes.append(f"removed stale {path.name}")
+            notes.append(f"gammal {path.name} från en avbruten körning borttagen")
     for note in notes:
         log.warning("%s: %s", out_dir.name or str(out_dir), note)
     return notes
@@ -146,15 +146,17 @@ def _is_within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def check_output_folder(out: str | Path, data: str | Path | None = None) -> None:
+def check_output_folder(out: str | Path, data: str | Path | None = None,
+                        option: str = "--out", data_option: str = "--data") -> None:
     """Refuse an output folder that could harm the input or the machine, before anything
     is written: `out` may not be `/` or a home folder, nor be, contain or lie inside
-    the data folder or one of its round folders. Raises `ParameterError`."""
+    the data folder or one of its round folders. Raises `ParameterError`; `option` and
+    `data_option` name the folders as the command line does."""
     out_path = Path(os.path.abspath(Path(out).expanduser()))
     real_out = out_path.resolve()
     homes = {Path.home().resolve(), Path("/root"), Path("/home")}
     if real_out == Path(real_out.anchor) or real_out in homes or real_out.parent == Path("/home"):
-        raise ParameterError(f"--out {out}: utdatamappen får inte vara roten eller en "
+        raise ParameterError(f"{option} {out}: utdatamappen får inte vara roten eller en "
                              "hemkatalog; ange en egen mapp, till exempel reports")
     if data is None:
         return
@@ -163,8 +165,9 @@ def check_output_folder(out: str | Path, data: str | Path | None = None) -> None
         where = ("är datamappen" if real_out == real_data else
                  "ligger i datamappen" if _is_within(real_out, real_data) else
                  "innehåller datamappen")
-        raise ParameterError(f"--out {out}: utdatamappen {where} {data}; indata ändras "
-                             "aldrig, så ange en mapp utanför --data, till exempel reports")
+        raise ParameterError(f"{option} {out}: utdatamappen {where} {data}; indata ändras "
+                             f"aldrig, så ange en mapp utanför {data_option}, till exempel "
+                             "reports")
 
 
 def check_output_file(path: str | Path, data: str | Path | None) -> None:
@@ -193,10 +196,10 @@ def publish(staging_dir: Path, out_dir: Path, year: int) -> Path:
     """
     staging_dir, out_dir = Path(staging_dir), Path(out_dir)
     if staging_dir.resolve().parent != out_dir.resolve():
-        raise ParameterError(f"staging folder {staging_dir.name!r} must lie directly in the "
-                             "output folder, so that publishing is a rename")
+        raise ParameterError(f"byggmappen {staging_dir.name!r} måste ligga direkt i "
+                             "utdatamappen, så att publiceringen blir ett namnbyte")
     if not staging_dir.is_dir():
-        raise ParameterError(f"staging folder {staging_dir.name!r} does not exist")
+        raise ParameterError(f"byggmappen {staging_dir.name!r} finns inte")
     target = out_dir / str(int(year))
     check_replaceable(target)
     if not target.exists():
@@ -352,8 +355,8 @@ class RunLock:
     @staticmethod
     def _describe(info: dict[str, Any]) -> str:
         if "pid" not in info:
-            return "an unknown run"
-        return (f"pid {info.get('pid')} on host {info.get('host')!r}, started "
+            return "en okänd körning"
+        return (f"process {info.get('pid')} på datorn {info.get('host')!r}, startad "
                 f"{info.get('started', '?')}")
 
     def acquire(self) -> RunLock:
@@ -367,8 +370,8 @@ class RunLock:
             holder = self._holder(fd)
             os.close(fd)
             raise LockedError(
-                f"output folder {self.path.parent.name!r} is in use by another run "
-                f"({self._describe(holder)}); wait for it to finish"
+                f"utdatamappen {self.path.parent.name!r} används av en annan körning "
+                f"({self._describe(holder)}); vänta tills den är klar"
             ) from None
         holder = self._holder(fd)
         if holder:
@@ -377,15 +380,16 @@ class RunLock:
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
                 raise LockedError(
-                    f"output folder {self.path.parent.name!r} has a lock of "
-                    f"{self._describe(holder)}, which cannot be checked from host {host!r}; "
-                    f"delete {self.path.name!r} there if no run is active"
+                    f"utdatamappen {self.path.parent.name!r} är låst av "
+                    f"{self._describe(holder)}, vilket inte går att kontrollera från datorn "
+                    f"{host!r}; ta bort {self.path.name!r} där om ingen körning pågår"
                 )
             pid = holder.get("pid")
             alive = isinstance(pid, int) and pid != os.getpid() and _pid_running(pid)
             self.took_over = holder
-            log.warning("took over the stale lock of %s%s", self._describe(holder),
-                        "" if not alive else " (that pid now belongs to another process)")
+            log.warning("tog över låset efter %s, som inte längre kör%s",
+                        self._describe(holder),
+                        "" if not alive else " (processnumret används nu av en annan process)")
         info = {"pid": os.getpid(), "host": socket.gethostname(),
                 "started": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
         os.ftruncate(fd, 0)

@@ -15,6 +15,7 @@ from evaluation.intake.validation_report import write_validation_csv
 from evaluation.publish.downloads import download_links, write_indicator_files
 from evaluation.publish.execute import (
     NotebookJob,
+    NotebookPool,
     choose_reports_per_kernel,
     execute_notebooks,
     pdf_failures,
@@ -32,14 +33,18 @@ log = logging.getLogger(__name__)
 
 def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, year: int,
                     jobs: int | None, progress: bool, timings: dict[str, float],
-                    private: Sequence[Path]) -> None:
-    """Execute every report of a staged round, then delete the `private` files (they
-    hold unsuppressed figures). A failed report moves the stage to `.failed/<year>/`
-    and raises `ReportError` naming the report and its cell."""
+                    private: Sequence[Path], pool: NotebookPool | None = None) -> None:
+    """Execute every report of a staged round (on `pool` when one was started for
+    them), then delete the `private` files (they hold unsuppressed figures). A
+    failed report moves the stage to `.failed/<year>/` and raises `ReportError`
+    naming the report and its cell."""
     step = time.perf_counter()
-    outcomes = execute_notebooks(
-        job_list, workers=jobs, progress=progress, cwd=stage,
-        reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
+    if pool is not None:
+        outcomes = pool.run(job_list)
+    else:
+        outcomes = execute_notebooks(
+            job_list, workers=jobs, progress=progress, cwd=stage,
+            reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
     timings["reports"] = round(time.perf_counter() - step, 3)
     for part in ("execute", "export"):  # summed over reports, across workers
         timings[f"reports_{part}_sum"] = round(
@@ -53,12 +58,13 @@ def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, yea
     failed = [o for o in outcomes if not o.ok]
     if failed:
         for o in failed:
-            log.error("report %s failed in cell %s: %s", o.job.name, o.failed_cell, o.error)
+            log.error("rapporten %s misslyckades i cell %s: %s", o.job.name, o.failed_cell,
+                      o.error)
         first = failed[0]
         dest = keep_failed(stage, out, year)
         where = Path(first.job.output).relative_to(stage)
         raise ReportError(first.job.name, first.failed_cell,
-                          f"{first.error}; the executed notebook is kept as "
+                          f"{first.error}; den körda anteckningsboken finns kvar som "
                           f"{out.name}/{dest.relative_to(out).as_posix()}/{where}",
                           error_name=first.error_name)
 

@@ -17,7 +17,6 @@ import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import matplotlib.colors as mcolors
 import numpy as np
@@ -30,23 +29,15 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from evaluation.errors import ParameterError
+from evaluation.indicators.registry import UNITS as UNIT_KINDS
 from evaluation.report.formatting import NBSP, census, number, percent
+from evaluation.report.style import (
+    EVIDENCE_CLASS_STYLE,
+    PALETTE,
+    status_style,
+)
 from evaluation.text import swedish_sort_key
 from evaluation.vocab import TARGET_YEAR
-
-#: Okabe & Ito (2008), "Color Universal Design": distinguishable with any common
-#: colour-vision deficiency.
-PALETTE: dict[str, str] = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-    "grey": "#999999",
-}
 
 FONT_SIZE = 11
 SMALL_FONT_SIZE = 10
@@ -56,51 +47,14 @@ COUNTY_COLOUR = PALETTE["black"]
 TARGET_COLOUR = PALETTE["vermillion"]
 NOTE_COLOUR = "#404040"
 
-SHARE_UNITS = ("andel", "andel_kommuner")
-UNITS = ("andel", "andel_kommuner", "per_1000", "antal")
+SHARE_UNITS = tuple(u.id for u in UNIT_KINDS.values() if u.share)
+UNITS = tuple(UNIT_KINDS)
 #: Kolada's symbols, the one vocabulary of every table, chart and legend.
 WITHHELD_LABEL = ".. skyddat"
 MISSING_LABEL = "– saknas"
 COUNTY_LABEL = "Länet"
 #: Axis titles where the ticks do not carry the unit themselves (as "%" does).
 AXIS_LABELS = {"per_1000": f"Per 1{NBSP}000", "antal": "Antal"}
-
-
-@dataclass(frozen=True)
-class StatusStyle:
-    """How one status is drawn: colour, marker shape and a text symbol, never colour alone."""
-
-    colour: str
-    marker: str
-    symbol: str
-    label: str
-
-
-STATUS_STYLE: dict[str, StatusStyle] = {
-    "uppnått": StatusStyle(PALETTE["bluish_green"], "o", "✔", "Uppnått"),
-    "på väg": StatusStyle(PALETTE["blue"], "^", "↗", "På väg"),
-    "ej på väg": StatusStyle(PALETTE["vermillion"], "v", "✘", "Ej på väg"),
-    "ingen säker förändring": StatusStyle(PALETTE["reddish_purple"], "P", "≈",
-                                          "Ingen säker förändring"),
-    "baslinje": StatusStyle(PALETTE["grey"], "s", "■", "Baslinje"),
-    "": StatusStyle(PALETTE["grey"], "D", "–", "Ingen bedömning"),
-}
-
-#: Evidence classes in the order of the scale, with a colour and a hatch each.
-EVIDENCE_CLASS_STYLE: dict[str, tuple[str, str]] = {
-    "A": (PALETTE["blue"], ""),
-    "B": (PALETTE["sky_blue"], "//"),
-    "C": (PALETTE["orange"], ".."),
-    "D": (PALETTE["vermillion"], "xx"),
-    "Ej klassificerat": (PALETTE["grey"], "\\\\"),
-}
-
-
-def status_style(status: object) -> StatusStyle:
-    """The style of a status; an empty or unknown status is "Ingen bedömning"."""
-    if status is None or (not isinstance(status, str) and pd.isna(status)):
-        return STATUS_STYLE[""]
-    return STATUS_STYLE.get(str(status).strip().lower(), STATUS_STYLE[""])
 
 
 # ------------------------------------------------------------------------ formatting
@@ -199,17 +153,14 @@ def join_names(names: Sequence[str]) -> str:
 # ------------------------------------------------------------------------ tidy rows
 
 
-@lru_cache(maxsize=1)
-def _short_names() -> dict[str, str]:
-    from evaluation.intake.reference import load_reference
-
-    munis = load_reference().municipalities
-    return dict(zip(munis["code"].astype(str), munis["short_name"].astype(str), strict=True))
+#: Municipality code -> the short name readers know ("Lekeberg", not "Lekebergs
+#: kommun"), as the round result carries it (`RoundResult.short_names`).
+Names = Mapping[str, str]
 
 
-def display_name(code: str, name: object = None) -> str:
-    """The short name readers know ("Lekeberg", not "Lekebergs kommun")."""
-    short = _short_names().get(str(code))
+def display_name(code: str, name: object = None, names: Names | None = None) -> str:
+    """The short name from `names`, else the table's name, else the code."""
+    short = (names or {}).get(str(code))
     if short:
         return short
     return str(code) if _missing(name) else str(name)
@@ -233,13 +184,14 @@ def _float(value: object) -> float | None:
     return None if _missing(value) else float(value)
 
 
-def _entry(row: Mapping[str, object]) -> _Entry:
+def _entry(row: Mapping[str, object], names: Names | None = None) -> _Entry:
     suppressed = bool(row.get("suppressed")) if not _missing(row.get("suppressed")) else False
     value = _float(row.get("value"))
     state = "suppressed" if suppressed else ("missing" if value is None else "value")
     status = row.get("status")
     code = str(row.get("area_code"))
-    name = (display_name(code, row.get("area_name")) if row.get("level") == "municipality"
+    name = (display_name(code, row.get("area_name"), names)
+            if row.get("level") == "municipality"
             else str(row.get("area_name")))
     return _Entry(
         code=code, name=name,
@@ -272,12 +224,13 @@ def _target(rows: pd.DataFrame, target: float | None) -> float | None:
 
 
 def _round_rows(table: pd.DataFrame, indicator: str, year: int,
-                target: float | None) -> _Round:
+                target: float | None, names: Names | None = None) -> _Round:
     rows = _select(table, indicator=indicator, round=int(year))
     if rows.empty:
         raise ParameterError(f"no rows for indicator {indicator!r} in round {year}")
     county = [_entry(r) for r in rows.loc[rows["level"] == "county"].to_dict("records")]
-    munis = [_entry(r) for r in rows.loc[rows["level"] == "municipality"].to_dict("records")]
+    munis = [_entry(r, names)
+             for r in rows.loc[rows["level"] == "municipality"].to_dict("records")]
     if not munis:
         raise ParameterError(f"no municipality rows for indicator {indicator!r} in round {year}")
     return _Round(county[0] if county else None, munis, _target(rows, target))
@@ -345,19 +298,19 @@ def _line_legend(fig: Figure, handles: list, ncol: int = 2) -> None:
 
 
 def municipality_bars(table: pd.DataFrame, indicator: str, year: int, title: str, unit: str,
-                      target: float | None = None) -> ReportFigure:
+                      target: float | None = None, names: Names | None = None) -> ReportFigure:
     """The municipalities' values in one round, sorted, against the county and the target.
 
     `target` defaults to the table's target for the indicator. Yes/no indicators
     (unit "andel_kommuner") are drawn as a table of dots under "Ja" and "Nej".
     """
     check_unit(unit)
-    data = _round_rows(table, indicator, year, target)
+    data = _round_rows(table, indicator, year, target, names)
     if unit == "andel_kommuner":
         fig = _yes_no_dots(data, _with_year(title, year))
     else:
         fig = _bars(data, _with_year(title, year), unit)
-    fig.alt_text = alt_text_bars(table, indicator, year, title, unit, target)
+    fig.alt_text = alt_text_bars(table, indicator, year, title, unit, target, names)
     return fig
 
 
@@ -493,23 +446,25 @@ def _point_label(entry: _Entry, unit: str) -> str:
 
 
 def _trend_rows(table: pd.DataFrame, indicator: str, area_code: str,
-                target: float | None) -> tuple[list[_Entry], float | None]:
+                target: float | None, names: Names | None = None
+                ) -> tuple[list[_Entry], float | None]:
     rows = _select(table, indicator=indicator, area_code=area_code)
     if rows.empty:
         raise ParameterError(f"no rows for indicator {indicator!r} and area {area_code!r}")
     rows = rows.sort_values("round")
-    return [_entry(r) for r in rows.to_dict("records")], _target(rows, target)
+    return [_entry(r, names) for r in rows.to_dict("records")], _target(rows, target)
 
 
 def trend_chart(table: pd.DataFrame, indicator: str, area_code: str, title: str, unit: str,
-                target: float | None = None, target_year: int = TARGET_YEAR) -> ReportFigure:
+                target: float | None = None, target_year: int = TARGET_YEAR,
+                names: Names | None = None) -> ReportFigure:
     """One area's value over the rounds with its interval and the target line to 2030.
 
     Each point's marker, colour and legend entry give its status; a round with a
     withheld or missing value is written out instead of drawn.
     """
     check_unit(unit)
-    entries, target = _trend_rows(table, indicator, area_code, target)
+    entries, target = _trend_rows(table, indicator, area_code, target, names)
     fig = new_figure(8.5, 5.2)
     ax = fig.add_subplot()
     shown = [e for e in entries if e.state == "value"]
@@ -566,28 +521,18 @@ def trend_chart(table: pd.DataFrame, indicator: str, area_code: str, title: str,
     area = entries[-1].name
     add_title(fig, title if area in title else f"{title}, {area}")
     _line_legend(fig, handles, ncol=min(4, max(1, len(handles))))
-    fig.alt_text = alt_text_trend(table, indicator, area_code, title, unit, target, target_year)
+    fig.alt_text = alt_text_trend(table, indicator, area_code, title, unit, target, target_year,
+                                  names)
     return fig
 
 
 # ------------------------------------------------------------------------ uptake
 
 
-@lru_cache(maxsize=1)
-def _programme_names() -> dict[str, str]:
-    from evaluation.intake.reference import load_reference
-
-    cat = load_reference().catalogue
-    return dict(zip(cat["id"].astype(str), cat["name"].astype(str), strict=True))
-
-
-def _matrix_labels(matrix: pd.DataFrame, municipality_names: Mapping[str, str] | None,
+def _matrix_labels(matrix: pd.DataFrame, municipality_names: Names | None,
                    programme_names: Mapping[str, str] | None) -> tuple[list[str], list[str]]:
-    munis = [(municipality_names or {}).get(str(c)) or display_name(str(c))
-             for c in matrix.index]
-    names = _programme_names()
-    progs = [(programme_names or {}).get(str(p)) or names.get(str(p), str(p))
-             for p in matrix.columns]
+    munis = [display_name(str(c), None, municipality_names) for c in matrix.index]
+    progs = [(programme_names or {}).get(str(p)) or str(p) for p in matrix.columns]
     return munis, progs
 
 
@@ -734,10 +679,10 @@ def evidence_reach_chart(by_class: pd.DataFrame, title: str) -> ReportFigure:
 
 
 def alt_text_bars(table: pd.DataFrame, indicator: str, year: int, title: str, unit: str,
-                  target: float | None = None) -> str:
+                  target: float | None = None, names: Names | None = None) -> str:
     """What `municipality_bars` shows, in Swedish: county, highest and lowest, every value."""
     check_unit(unit)
-    data = _round_rows(table, indicator, year, target)
+    data = _round_rows(table, indicator, year, target, names)
     heading = f"{_with_year(title, year)} per kommun"
     entries = sorted(data.municipalities, key=lambda e: swedish_sort_key(e.name))
     shown = [e for e in entries if e.state == "value"]
@@ -782,10 +727,11 @@ def alt_text_bars(table: pd.DataFrame, indicator: str, year: int, title: str, un
 
 
 def alt_text_trend(table: pd.DataFrame, indicator: str, area_code: str, title: str, unit: str,
-                   target: float | None = None, target_year: int = TARGET_YEAR) -> str:
+                   target: float | None = None, target_year: int = TARGET_YEAR,
+                   names: Names | None = None) -> str:
     """What `trend_chart` shows, in Swedish: each round's value, interval and status."""
     check_unit(unit)
-    entries, target = _trend_rows(table, indicator, area_code, target)
+    entries, target = _trend_rows(table, indicator, area_code, target, names)
     area = entries[-1].name
     rounds = [e.round for e in entries]
     span = str(rounds[0]) if len(set(rounds)) == 1 else f"{rounds[0]}–{rounds[-1]}"

@@ -2,7 +2,7 @@
 
 A value built on a few dozen parents is uncertain: Laxå's "100 %" may rest on
 eight parents (68–100 %). For each parent-based indicator the profile shows the
-municipality's value with its 95 % interval and says whether it differs from
+municipality's value with its interval (95 % by default) and says whether it differs from
 the county's value: "högre än länet" when the whole interval lies above it,
 "lägre än länet" when it lies below, otherwise "ingen säker skillnad". Every
 verdict has a symbol and a word, never colour alone.
@@ -50,7 +50,7 @@ def compare(own: Mapping[str, object] | None, county: Mapping[str, object] | Non
 
 
 def parent_based() -> list[str]:
-    """The indicators counted in parents (1.4–1.6): those with an interval per municipality."""
+    """The indicators counted in parents: those with an interval per municipality."""
     return [i for i, ind in REGISTRY.items() if ind.parent_counts]
 
 
@@ -84,18 +84,19 @@ def county_comparison(result: object, code: str) -> _Html:
             f'<td class="tal">{escape(interval or fmt.MISSING)}</td>'
             f'<td class="tal">{escape(fmt.value_text(county) if county else fmt.MISSING)}</td>'
             f"<td>{verdict_text(compare(own, county), own)}</td></tr>")
+    level = fmt.confidence(result.settings.confidence_level)
     caption = f"{names.get(code, code)} jämfört med länet {result.year}: värden som bygger på " \
               "föräldrar"
     return _Html(
         "<h2>Jämfört med länet</h2>"
         "<p>Värden som bygger på antal föräldrar är osäkra när föräldrarna är få. Därför visas "
-        "kommunens värde med ett 95 % konfidensintervall. Ligger hela intervallet över länets "
+        f"kommunens värde med ett {level} konfidensintervall. Ligger hela intervallet över länets "
         "värde är kommunen högre än länet. Ligger det under är kommunen lägre. Annars finns "
         "ingen säker skillnad.</p>"
         f'<div class="table-scroll" role="region" tabindex="0" aria-label="{escape(caption)}">'
         f'<table class="report-table"><caption>{escape(caption)}</caption><thead><tr>'
         '<th scope="col">Indikator</th><th scope="col">Kommunen</th>'
-        '<th scope="col">95 % konfidensintervall</th><th scope="col">Länet</th>'
+        f'<th scope="col">{level} konfidensintervall</th><th scope="col">Länet</th>'
         '<th scope="col">Jämförelse med länet</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
         '<p class="muted">▲ högre än länet, ● ingen säker skillnad, ▼ lägre än länet; '

@@ -8,46 +8,21 @@ minus sign (U+2212). Rounding is half away from zero, as people round by hand.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from evaluation.indicators.registry import Indicator
+from evaluation.text import MINUS, MISSING, NBSP, is_missing, number
 
-NBSP = "\u00a0"
-MINUS = "\u2212"
-#: Shown for a value that does not exist (not answered, nothing to divide by).
-MISSING = "–"
+if TYPE_CHECKING:
+    from evaluation.indicators.registry import Indicator, Unit
+
 #: Shown for a value withheld by disclosure control that is not itself a small count.
 WITHHELD = ".."
 DEFAULT_THRESHOLD = 5
 
-#: The unit of each kind of indicator, as the downloads name it.
-UNIT_TEXT: dict[str, str] = {
-    "andel_kommuner": "andel av kommunerna (0–1)",
-    "andel": "andel (0–1)",
-    "per_1000": "per 1 000 barn",
-    "antal": "antal per kommun",
-}
-#: Decimals per unit when a row is shown (municipality counts are whole).
-UNIT_DECIMALS = {"andel": 0, "per_1000": 1, "antal": 1}
 
-
-def _missing(value: object) -> bool:
-    return value is None or bool(pd.isna(value))
-
-
-def number(value: float | int | None, decimals: int = 0) -> str:
-    """1234.5 -> "1 234,5" (no-break space between thousands, decimal comma)."""
-    if _missing(value):
-        return MISSING
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    negative = rounded < 0
-    text = f"{abs(rounded):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
-    return f"{MINUS}{text}" if negative else text
+_missing = is_missing
 
 
 def signed(value: float | int | None, decimals: int = 0) -> str:
@@ -96,10 +71,10 @@ def yes_no(value: object) -> str:
     return "Ja" if bool(value) else "Nej"
 
 
-def _unit(row: Mapping[str, object]) -> str:
+def _unit(row: Mapping[str, object]) -> Unit:
     from evaluation.indicators.registry import REGISTRY
 
-    return REGISTRY[str(row["indicator"])].unit
+    return REGISTRY[str(row["indicator"])].unit_info
 
 
 def value_text(row: Mapping[str, object], decimals: int | None = None) -> str:
@@ -109,17 +84,18 @@ def value_text(row: Mapping[str, object], decimals: int | None = None) -> str:
     value = row.get("value")
     if _missing(value):
         return MISSING
-    unit = _unit(row)
+    info = _unit(row)
+    unit = info.id
     if unit == "andel_kommuner":
         if row.get("level") == "municipality":
             return yes_no(float(value) >= 0.5)
         # no-break spaces: "11 av 12" stays on one line in a narrow table column
         return census(row.get("numerator"), row.get("denominator")).replace(" ", NBSP)
     if unit == "andel":
-        return percent(value, UNIT_DECIMALS["andel"] if decimals is None else decimals)
+        return percent(value, info.decimals if decimals is None else decimals)
     if unit == "antal" and row.get("level") == "municipality" and decimals is None:
         return number(value, 0)
-    return number(value, UNIT_DECIMALS[unit] if decimals is None else decimals)
+    return number(value, info.decimals if decimals is None else decimals)
 
 
 def interval_text(row: Mapping[str, object], decimals: int | None = None) -> str:
@@ -127,13 +103,30 @@ def interval_text(row: Mapping[str, object], decimals: int | None = None) -> str
     low, high = row.get("ci_low"), row.get("ci_high")
     if bool(row.get("suppressed", False)) or _missing(low) or _missing(high):
         return ""
-    unit = _unit(row)
-    if unit in ("andel", "andel_kommuner"):
-        d = UNIT_DECIMALS["andel"] if decimals is None else decimals
+    info = _unit(row)
+    d = info.decimals if decimals is None else decimals
+    if info.share:
         return f"{number(float(low) * 100, d)}–{percent(high, d)}"
-    d = UNIT_DECIMALS.get(unit, 1) if decimals is None else decimals
     return f"{number(low, d)}–{number(high, d)}"
 
 
+def confidence(level: float) -> str:
+    """The confidence level as running text writes it: 0.95 -> "95 %" (the setting
+    `confidence_level`, never a fixed 95)."""
+    scaled = float(level) * 100
+    return f"{number(scaled, 0 if scaled.is_integer() else 1)} %"
+
+
+def participants_text(rows: pd.DataFrame) -> pd.Series:
+    """Participants of uptake rows as published: ".." when withheld (never "<5",
+    which would say 1 to 4), "–" when unknown."""
+    flags = rows["suppressed"].astype(bool) if "suppressed" in rows else \
+        pd.Series(False, index=rows.index)
+    return pd.Series(
+        [WITHHELD if f else (MISSING if pd.isna(n) else number(int(n)))
+         for n, f in zip(rows["participants"], flags, strict=True)],
+        index=rows.index, dtype="str")
+
+
 def unit_text(ind: Indicator) -> str:
-    return UNIT_TEXT.get(ind.unit, ind.unit)
+    return ind.unit_info.text

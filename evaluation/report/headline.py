@@ -28,21 +28,6 @@ _WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "ni
           "elva", "tolv")
 _NEUTER = {1: "ett"}
 
-#: What a municipality has when a yes/no indicator is yes, to say "Sju av tolv
-#: kommuner har nu …". An indicator missing here is said by its title.
-HAS = {
-    "1.1": "minst ett evidensbaserat program",
-    "1.3": "program från minst två sektorer",
-    "2.1": "minst en familjecentral",
-    "2.5": "program för alla åldrar",
-    "2.6": "både universellt och riktat stöd",
-    "3.1": "en lednings- eller samverkansgrupp",
-    "3.2": "alla fem sektorer i sin grupp",
-    "3.3": "en lokal plan för föräldraskapsstöd",
-    "3.4": "en rutin för systematisk uppföljning",
-}
-
-
 def number_word(n: int, neuter: bool = False) -> str:
     """Whole numbers up to twelve in words ("sju"), larger ones as figures ("1 234")."""
     n = int(n)
@@ -177,12 +162,12 @@ def _more_fewer(diff: int, previous_year: int) -> str:
 def _census_sentence(ind: Indicator, now: Mapping, before: Mapping, previous_year: int) -> str:
     num, den = int(now["numerator"]), int(now["denominator"])
     diff = num - int(before["numerator"])
-    has = HAS.get(ind.id)
+    has = ind.has
     tail = _more_fewer(diff, previous_year)
-    if ind.id == "D.1":
+    if ind.did:
         subject = "Alla" if num == den else f"{number_word(num)} av"
-        return sentence(f"{subject} {number_word(den)} kommuner besvarade enkäten, {tail}")
-    if has is None:
+        return sentence(f"{subject} {number_word(den)} kommuner {ind.did}, {tail}")
+    if not has:
         return sentence(f"{ind.title}: {number_word(num)} av {number_word(den)}, {tail}")
     if num == den:
         return sentence(f"Alla {number_word(den)} kommuner har nu {has}, {tail}")
@@ -307,7 +292,7 @@ def profile_sentences(result: object, code: str) -> list[str]:
     if prev is not None:
         now_rows, before_rows = _rows(r.indicators, r.year, code), _rows(r.indicators, prev, code)
         gained, lost, compared = [], [], 0
-        for ind_id, phrase in HAS.items():
+        for ind_id, phrase in ((i.id, i.has) for i in REGISTRY.values() if i.has):
             a, b = _yes(before_rows.get(ind_id)), _yes(now_rows.get(ind_id))
             compared += a is not None and b is not None
             if a is False and b is True:

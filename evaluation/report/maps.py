@@ -27,7 +27,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.patheffects import withStroke
 from scipy.optimize import linear_sum_assignment
 
-from evaluation.errors import ParameterError
+from evaluation.errors import ParameterError, os_reason
 from evaluation.report.charts import (
     FONT_SIZE,
     MISSING_LABEL,
@@ -137,19 +137,9 @@ class _Colours:
         bar.ax.tick_params(labelsize=FONT_SIZE)
 
 
-def _frame(municipalities: pd.DataFrame | Iterable[str]) -> pd.DataFrame:
-    """Code, short name and point of each municipality, from a frame or from codes."""
-    if isinstance(municipalities, pd.DataFrame):
-        frame = municipalities.copy()
-    else:
-        from evaluation.intake.reference import load_reference
-
-        codes = [str(c) for c in municipalities]
-        ref = load_reference().municipalities
-        frame = ref.loc[ref["code"].isin(codes)].copy()
-        unknown = sorted(set(codes) - set(frame["code"]))
-        if unknown:
-            raise ParameterError(f"unknown municipality codes {unknown}")
+def _frame(municipalities: pd.DataFrame) -> pd.DataFrame:
+    """Code, short name and point of each municipality (`RoundResult.municipalities`)."""
+    frame = municipalities.copy()
     missing = {"code", "lat", "lon"} - set(frame.columns)
     if missing:
         raise ParameterError(f"municipalities need columns code, lat and lon; "
@@ -311,14 +301,13 @@ def _ring_path(rings: list, scale: float) -> MplPath:
 
 
 def boundary_map(values: Mapping[str, float | None], boundary_file: str | Path,
-                 codes: pd.DataFrame | Iterable[str], title: str, unit: str,
+                 codes: pd.DataFrame, title: str, unit: str,
                  labels: Mapping[str, str] | None = None) -> ReportFigure:
     """The municipalities' real boundaries, coloured by value, with name and value
     written at each municipality's point.
 
     `codes` is the municipalities to draw: a frame with code, lat, lon (and
-    short_name), or the codes alone (points and names then come from the reference
-    tables).
+    short_name), as the round result carries them.
     """
     check_unit(unit)
     frame = _frame(codes)
@@ -375,8 +364,8 @@ def county_map(values: Mapping[str, float | None], municipalities: pd.DataFrame,
             return boundary_map(values, boundary_file, municipalities, title, unit, labels)
         except (OSError, ValueError, KeyError, TypeError, ParameterError) as exc:
             # Name the file only: a report must not show the machine's paths.
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            log.warning("boundary map not drawn from %s, showing the tile map instead: %s",
+            reason = os_reason(exc) if isinstance(exc, OSError) else exc
+            log.warning("gränskartan ritades inte från %s, rutkartan visas i stället: %s",
                         Path(boundary_file).name, reason)
     return tile_map(values, municipalities, title, unit, labels)
 

@@ -9,11 +9,12 @@ from pathlib import Path
 from evaluation.indicators.registry import (
     GOAL_AREAS,
     REGISTRY,
-    UNIT_LABELS,
     Indicator,
     by_goal_area,
 )
+from evaluation.intake.cells import MAX_COUNT
 from evaluation.intake.schema import TABLES
+from evaluation.intake.validation import PARTICIPANTS_PER_CHILD
 from evaluation.report.formatting import MISSING, WITHHELD, percent
 from evaluation.settings import Settings
 from evaluation.vocab import TARGET_YEAR
@@ -40,12 +41,6 @@ def _and(items: tuple[str, ...]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " och " + items[-1]
-
-
-def _change_kind(ind: Indicator) -> str:
-    if ind.census:
-        return "census"
-    return {"wilson": "newcombe", "poisson_byar": "rate_ratio"}.get(ind.method, "difference")
 
 
 def _target_text(ind: Indicator) -> str:
@@ -78,7 +73,7 @@ def _status_text(ind: Indicator) -> str:
 
 def _sources(ind: Indicator) -> str:
     labels = [TABLES[t].label for t in ind.sources]
-    if ind.id in {"1.1", "1.2", "2.5", "2.6"}:
+    if ind.uses_catalogue:
         labels.append("programkatalogen")
     return ", ".join(labels)
 
@@ -93,10 +88,10 @@ def indicator_section(ind: Indicator, settings: Settings | None = None) -> str:
         "",
         f"- **Täljare:** {ind.numerator}",
         f"- **Nämnare:** {ind.denominator}",
-        f"- **Enhet:** {UNIT_LABELS[ind.unit]}",
+        f"- **Enhet:** {ind.unit_info.label}",
         f"- **Källor:** {_sources(ind)}",
         f"- **Metod:** {_METHOD[ind.method]}",
-        f"- **Förändring:** {_CHANGE[_change_kind(ind)]}",
+        f"- **Förändring:** {_CHANGE[ind.change_method]}",
         f"- **Mål {TARGET_YEAR}:** {_target_text(ind)}",
         f"- **Status:** {_status_text(ind)}",
     ]
@@ -156,6 +151,8 @@ def _common(settings: Settings) -> str:
     else:
         disclosure = ("Röjandeskyddet är avstängt i denna körning (tröskel 0): tabellerna är "
                       "endast för internt bruk och får inte publiceras.")
+    largest = f"{MAX_COUNT:,}".replace(",", "\u00a0")
+    per_child = {2: "två", 3: "tre"}.get(PARTICIPANTS_PER_CHILD, str(PARTICIPANTS_PER_CHILD))
     return f"""## Gemensamma regler
 
 ### Vilka kommuner räknas
@@ -174,6 +171,20 @@ med ja är de kommuner som besvarat just den frågan. När flera svar vägs samm
 fem sektorer, samlokalisering med två verksamheter) blir resultatet nej så snart ett
 av svaren är nej, och okänt (räknas inte) så länge ett tomt svar kan avgöra saken. En
 kommun utan lednings- eller samverkansgrupp har inte alla fem sektorer i gruppen.
+
+### Antal som inte kan stämma
+
+Ett antal är ett heltal, 0 eller mer, skrivet med siffror (mellanslag mellan
+tusentalen går bra). En rad med ett antal som inte kan stämma avvisas, och
+valideringsrapporten anger orsaken:
+
+- ett antal i grundpotensform, som 1e3;
+- ett antal större än Sveriges befolkning ({largest}, avrundat uppåt): ett sådant tal
+  är ett skrivfel, till exempel ett personnummer som tappat sin inledande nolla. Det
+  gäller också en kommuns antal barn;
+- fler föräldrar i en programinsats (påbörjat, varav kvinnor, varav män, fullföljt) än
+  {per_child} per barn 0–17 år i kommunen;
+- fler som fullföljt än som påbörjat, eller fler kvinnor och män än deltagare.
 
 ### Erbjudna program och evidensklasser
 

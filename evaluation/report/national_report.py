@@ -66,7 +66,7 @@ def title(result: NationalResult) -> Html:
     text = f"Föräldraskapsstöd i hela landet: nationell översikt {result.year}"
     lead = (f"Länen sida vid sida på varje indikator i uppföljningen av strategin för "
             f"föräldraskapsstöd 2024–2030, omgång {result.year}, med rikets värde.")
-    notice = synthetic_notice(result.country.municipalities["code"]) if result.extra.get(
+    notice = synthetic_notice(result.country) if result.extra.get(
         "synthetic") else ""
     return Html(f"<h1>{escape(text)}</h1><p>{escape(lead)}</p>{notice}")
 
@@ -252,7 +252,8 @@ def show_indicator(result: NationalResult, ind: Indicator) -> None:
     text = [f"<p><strong>Riket {result.year}:</strong> {escape(fmt.value_text(row))}"
             if row else f"<p><strong>Riket {result.year}:</strong> {fmt.MISSING}"]
     if row and (interval := fmt.interval_text(row)):
-        text.append(f" (95 % konfidensintervall {escape(interval)})")
+        level = fmt.confidence(result.settings.confidence_level)
+        text.append(f" ({level} konfidensintervall {escape(interval)})")
     text.append(f". <strong>Mål 2030:</strong> {escape(target_text(ind))}. "
                 f"<strong>Status:</strong> {status_badge(row.get('status'))}</p>")
     text.append(f"<p>{escape(ind.definition)}</p>")

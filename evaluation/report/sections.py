@@ -14,22 +14,14 @@ import pandas as pd
 
 from evaluation.analysis.results import RoundResult
 from evaluation.errors import Severity, reason_label
+from evaluation.indicators.goal2 import CENTRE_SERVICES, centre_like, full_centre
 from evaluation.indicators.registry import GOAL_AREAS, REGISTRY, Indicator, by_goal_area
-from evaluation.intake.schema import SECTORS
+from evaluation.intake.schema import GROUP_COLUMNS, SECTORS
 from evaluation.report import formatting as fmt
-from evaluation.report.charts import status_style
+from evaluation.report.style import status_style
 
 SECTOR_LABELS = {s.id: s.label for s in SECTORS}
-GROUP_SECTORS = {
-    "group_preschool": "Förskola",
-    "group_school": "Skola",
-    "group_social_services": "Socialtjänst",
-    "group_health_care": "Hälso- och sjukvård",
-    "group_civil_society": "Civilsamhälle",
-}
-#: CSS classes of the shared stylesheet (templates/style.css.j2).
-STATUS_CLASS = {"uppnått": "uppnatt", "på väg": "pa-vag", "ej på väg": "ej-pa-vag",
-                "ingen säker förändring": "ingen-saker", "baslinje": "baslinje"}
+GROUP_SECTORS = dict(zip(GROUP_COLUMNS, (s.label for s in SECTORS), strict=True))
 
 
 class Html(str):
@@ -77,8 +69,7 @@ def paragraph(text: str) -> Html:
 
 def status_badge(status: object) -> Html:
     style = status_style(status)
-    cls = STATUS_CLASS.get(str(status), "none")
-    return Html(f'<span class="status status-{cls}"><span aria-hidden="true">'
+    return Html(f'<span class="status status-{style.css}"><span aria-hidden="true">'
                 f"{escape(style.symbol)}</span> {escape(style.label)}</span>")
 
 
@@ -102,16 +93,13 @@ def status_rows(result: RoundResult, area_code: str | None = None) -> list[dict[
     return rows
 
 
-def population_note(codes: Iterable[str]) -> str:
+def population_note(result: RoundResult) -> str:
     """Where the example data's numbers of children come from, in Swedish."""
-    from evaluation.intake.reference import load_reference
-
-    population = load_reference().population
-    known = set(population["code"].astype(str)) if len(population) else set()
-    codes = set(map(str, codes))
-    if codes and codes <= known:
+    codes = set(result.municipalities["code"].astype(str))
+    derived = result.scb_population & codes
+    if codes and derived == codes:
         return "Befolkningstalen är härledda ur SCB:s antal barn 0–15 år 2023."
-    if codes & known:
+    if derived:
         return ("Befolkningstalen är härledda ur SCB:s antal barn 0–15 år 2023 för de "
                 "kommuner som verktygets referensdata har siffror för, och påhittade för "
                 "övriga kommuner.")
@@ -200,29 +188,30 @@ def indicator_summary(result: RoundResult, ind: Indicator) -> Html:
     row = _row(result, ind.id, result.region) or {}
     parts = [f"<p><strong>Länet {result.year}:</strong> {escape(fmt.value_text(row))}"]
     if interval := fmt.interval_text(row):
-        parts.append(f" (95 % konfidensintervall {escape(interval)})")
+        level = fmt.confidence(result.settings.confidence_level)
+        parts.append(f" ({level} konfidensintervall {escape(interval)})")
     parts.append(f". <strong>Mål 2030:</strong> {escape(target_text(ind))}. "
                  f"<strong>Status:</strong> {status_badge(row.get('status'))}</p>")
-    if ind.id == "1.6":
-        parts.append(f"<p>{escape(completion_coverage(result))}</p>")
+    if ind.coverage_of:
+        parts.append(f"<p>{escape(coverage(result, ind))}</p>")
     parts.append(f"<p>{escape(ind.definition)}</p>")
     return Html("".join(parts))
 
 
-def completion_coverage(result: RoundResult, area_code: str | None = None) -> str:
-    """How many participants 1.6 rests on: "922 av 1 795 deltagare har uppgift om
-    fullföljande" (both counts from the published table, ".." when withheld)."""
+def coverage(result: RoundResult, ind: Indicator, area_code: str | None = None) -> str:
+    """How many participants an indicator rests on, e.g. 1.6: "922 av 1 795 deltagare
+    har uppgift om fullföljande" (its denominator of the numerator of the indicator
+    named by `coverage_of`, both from the published table, ".." when withheld)."""
     area_code = area_code or result.region
-    known = _row(result, "1.6", area_code) or {}
-    every = _row(result, "1.4", area_code) or {}
+    known = _row(result, ind.id, area_code) or {}
+    every = _row(result, ind.coverage_of, area_code) or {}
 
     def shown(row: dict, column: str) -> str:
         if row.get("suppressed"):
             return fmt.WITHHELD
         return fmt.number(row.get(column))
 
-    return (f"{shown(known, 'denominator')} av {shown(every, 'numerator')} deltagare har "
-            "uppgift om fullföljande.")
+    return f"{shown(known, 'denominator')} av {shown(every, 'numerator')} {ind.coverage_text}."
 
 
 def disclosure_text(result: RoundResult) -> Html:
@@ -249,6 +238,7 @@ def uptake_table(result: RoundResult) -> Html:
     now = programmes.loc[programmes["round"] == result.year]
     prev = programmes.loc[programmes["round"] == result.previous_year]
     prev_count = dict(zip(prev["programme"], prev["municipalities"], strict=True))
+    now = now.assign(participants_text=fmt.participants_text(now))
     rows = []
     for r in now.sort_values(["evidence_based", "municipalities"],
                              ascending=False).to_dict("records"):
@@ -286,16 +276,14 @@ def new_evidence_based_text(result: RoundResult) -> Html:
                          f"har fått ett {result.year}.")
     items = "".join(
         f"<li>{escape(_names(result, [r['municipality']]))}: "
-        f"{escape(', '.join(_programme_names(r['programmes'])))}</li>"
+        f"{escape(', '.join(_programme_names(result, r['programmes'])))}</li>"
         for r in new.to_dict("records"))
     return Html(f"<p>Kommuner som saknade evidensbaserat program {result.previous_year} och har "
                 f"minst ett {result.year}:</p><ul>{items}</ul>")
 
 
-def _programme_names(ids: Iterable[str]) -> list[str]:
-    from evaluation.intake.reference import load_reference
-
-    names = load_reference().catalogue.set_index("id")["name"]
+def _programme_names(result: RoundResult, ids: Iterable[str]) -> list[str]:
+    names = result.programme_names
     return [str(names.get(i, i)) for i in ids]
 
 
@@ -389,13 +377,13 @@ def family_centres(result: RoundResult, code: str) -> Html:
     if centres.empty:
         return paragraph("Inga familjecentraler eller familjecentralsliknande verksamheter "
                          "rapporterades.")
+    centres = centres.assign(full=full_centre(centres).fillna(False).astype(bool),
+                             like=centre_like(centres))
     rows = []
     for r in centres.to_dict("records"):
-        full = all(r[c] is True for c in ("bmm", "bvc", "open_preschool", "social_services"))
-        like = r["bvc"] is True and (r["open_preschool"] is True or r["social_services"] is True)
-        kind = "Familjecentral" if full else ("Familjecentralsliknande" if like else "Annan")
-        rows.append([r["name"], kind, *(fmt.yes_no(r[c]) for c in
-                                        ("bmm", "bvc", "open_preschool", "social_services"))])
+        kind = ("Familjecentral" if r["full"] else
+                "Familjecentralsliknande" if r["like"] else "Annan")
+        rows.append([r["name"], kind, *(fmt.yes_no(r[c]) for c in CENTRE_SERVICES)])
     return table("Familjecentraler och verksamheter på plats",
                  ["Namn", "Typ", "BMM", "BVC", "Öppen förskola", "Förebyggande socialtjänst"],
                  rows)
@@ -415,7 +403,8 @@ def programmes(result: RoundResult, code: str) -> Html:
     offered = _own(result, "program", code)
     if offered.empty:
         return paragraph("Inga program rapporterades.")
-    catalogue = _catalogue()
+    catalogue = dict(zip(result.catalogue["id"], result.catalogue["evidence_class"],
+                         strict=True))
     rows = []
     for r in offered.sort_values("programme_name").to_dict("records"):
         klass = catalogue.get(r["programme"], "Ej klassificerat") if r["in_catalogue"] \
@@ -433,12 +422,6 @@ def _published_count(row: dict, column: str) -> str:
     if row.get(f"{column}_withheld"):
         return fmt.WITHHELD
     return fmt.count(row[column], 0)
-
-
-def _catalogue() -> dict[str, str]:
-    from evaluation.intake.reference import load_reference
-
-    return load_reference().catalogue.set_index("id")["evidence_class"].to_dict()
 
 
 def steering_group(result: RoundResult, code: str) -> Html:
@@ -474,16 +457,15 @@ def title(result: RoundResult, code: str | None = None) -> Html:
         text = f"Kommunprofil: {municipality_name(result, code)} {result.year}"
         lead = (f"{municipality_name(result, code)} kommun jämfört med {result.region_name} och "
                 f"med kommunens tidigare omgångar.")
-    notice = synthetic_notice(result.municipalities["code"]) if result.extra.get(
-        "synthetic") else ""
+    notice = synthetic_notice(result) if result.extra.get("synthetic") else ""
     return Html(f"<h1>{escape(text)}</h1><p>{escape(lead)}</p>{notice}")
 
 
-def synthetic_notice(codes: Iterable[str]) -> Html:
+def synthetic_notice(result: RoundResult) -> Html:
     """The notice every page built from example data carries."""
     return Html('<p class="notice"><strong>Syntetiska exempeldata.</strong> Siffrorna är '
                 "påhittade för att visa verktyget och beskriver inga verkliga kommuner. "
-                f"{escape(population_note(codes))}</p>")
+                f"{escape(population_note(result))}</p>")
 
 
 def show_indicator(result: RoundResult, ind: Indicator) -> None:
@@ -495,17 +477,20 @@ def show_indicator(result: RoundResult, ind: Indicator) -> None:
     args = (result.indicators, ind.id, result.year, ind.title, ind.unit, ind.target_value)
     from evaluation.report.empty_charts import has_values, no_chart, reason
 
+    names = {"names": result.short_names}
     if ind.unit == "andel_kommuner":
         pass  # yes/no per municipality: in the goal area's table (evaluation.report.yes_no_table)
     elif has_values(result.indicators, ind.id, year=result.year, level="municipality"):
-        show_figure(charts.municipality_bars(*args), alt=charts.alt_text_bars(*args))
+        show_figure(charts.municipality_bars(*args, **names),
+                    alt=charts.alt_text_bars(*args, **names))
     else:
         _display(Html(no_chart(f"{ind.title} per kommun", reason(
             result.indicators, ind.id, year=result.year, level="municipality"))))
     if len(result.years) > 1:
         args = (result.indicators, ind.id, result.region, f"{ind.title}, {result.region_name}",
                 ind.unit, ind.target_value)
-        show_figure(charts.trend_chart(*args), alt=charts.alt_text_trend(*args))
+        show_figure(charts.trend_chart(*args, **names),
+                    alt=charts.alt_text_trend(*args, **names))
 
 
 def show_goal_area(result: RoundResult, area: str) -> None:
@@ -518,10 +503,16 @@ def show_goal_area(result: RoundResult, area: str) -> None:
         show_indicator(result, ind)
 
 
-def show_map(result: RoundResult, indicator: str = "1.4", boundary_file: str = "") -> None:
+def map_indicator() -> str:
+    """The indicator the regional report draws as a map."""
+    return next(ind.id for ind in REGISTRY.values() if ind.on_map)
+
+
+def show_map(result: RoundResult, indicator: str | None = None, boundary_file: str = "") -> None:
     from evaluation.report import maps
     from evaluation.report.display import show_figure
 
+    indicator = indicator or map_indicator()
     ind = REGISTRY[indicator]
     values, labels = maps.values_from_table(result.indicators, indicator, result.year)
     name = f"{ind.title} {result.year}"
@@ -545,19 +536,27 @@ def show_uptake_charts(result: RoundResult) -> None:
         return
     show_figure(charts.adoption_chart(adoption, adoption_title),
                 alt=charts.alt_text_adoption(adoption, adoption_title))
-    names = result.municipalities.set_index("code")["short_name"].to_dict()
+    names = {"municipality_names": result.short_names,
+             "programme_names": result.programme_names}
     matrix_title = f"Program per kommun {result.year}"
     matrix = result.uptake.matrix
-    show_figure(charts.matrix_chart(matrix, matrix_title, municipality_names=names),
-                alt=charts.alt_text_matrix(matrix, matrix_title, municipality_names=names))
+    show_figure(charts.matrix_chart(matrix, matrix_title, **names),
+                alt=charts.alt_text_matrix(matrix, matrix_title, **names))
     reach_title = "Deltagande föräldrar per evidensklass"
     by_class = result.uptake.by_evidence_class
     show_figure(charts.evidence_reach_chart(by_class, reach_title),
                 alt=charts.alt_text_evidence_reach(by_class, reach_title))
 
 
+def profile_trends() -> list[str]:
+    """The indicators a municipality profile draws over time, in their order."""
+    chosen = sorted((ind for ind in REGISTRY.values() if ind.profile_trend),
+                    key=lambda ind: ind.profile_trend)
+    return [ind.id for ind in chosen]
+
+
 def show_municipality_trends(result: RoundResult, code: str,
-                             indicators: Sequence[str] = ("1.4", "1.2")) -> None:
+                             indicators: Sequence[str] | None = None) -> None:
     from evaluation.report import charts
     from evaluation.report.display import show_figure
 
@@ -566,14 +565,16 @@ def show_municipality_trends(result: RoundResult, code: str,
         return
     from evaluation.report.empty_charts import has_values, no_chart, reason
 
-    for indicator in indicators:
+    for indicator in profile_trends() if indicators is None else indicators:
         ind = REGISTRY[indicator]
         args = (result.indicators, ind.id, code,
                 f"{ind.title}, {municipality_name(result, code)}", ind.unit, ind.target_value)
         if not has_values(result.indicators, ind.id, area_code=code):
             _display(Html(no_chart(args[3], reason(result.indicators, ind.id, area_code=code))))
             continue
-        show_figure(charts.trend_chart(*args), alt=charts.alt_text_trend(*args))
+        names = {"names": result.short_names}
+        show_figure(charts.trend_chart(*args, **names),
+                    alt=charts.alt_text_trend(*args, **names))
 
 
 def methods(result: RoundResult) -> object:

@@ -33,6 +33,7 @@ from evaluation.intake.reference import Reference, load_reference
 from evaluation.intake.schema import (
     BEFOLKNING,
     FAMILJECENTRALER,
+    GROUP_COLUMNS,
     KOMMUN,
     PROGRAM,
     SECTORS,
@@ -46,8 +47,6 @@ from evaluation.vocab import ALL_REGIONS, DEFAULT_REGION, ROUNDS, is_national
 
 README = "LASMIG.txt"
 _README_MARK = "Syntetiska exempeldata"
-GROUP_COLUMNS = ("group_preschool", "group_school", "group_social_services",
-                 "group_health_care", "group_civil_society")
 #: Letters for the sectors of a steering group, in the order of GROUP_COLUMNS.
 _GROUP_LETTERS = "FSOHC"
 _SECTOR_LABEL = {s.id: s.label for s in SECTORS}
@@ -895,8 +894,8 @@ def _prepare_folder(folder: Path) -> None:
     readme = folder / README
     ours = readme.is_file() and readme.read_text(encoding="utf-8").startswith(_README_MARK)
     if existing and not ours:
-        raise ParameterError(f"{folder} already holds files that are not example data; "
-                             "choose an empty folder")
+        raise ParameterError(f"{folder} innehåller redan filer som inte är exempeldata; "
+                             "välj en tom mapp")
     for path in existing:
         if path.suffix.lower() in {".xlsx", ".csv", ".txt"}:
             path.unlink()
@@ -906,10 +905,10 @@ def _checked_years(years: Sequence[int], seed: int) -> list[int]:
     years = sorted(set(years))
     unknown = [y for y in years if y not in ROUNDS]
     if not years or unknown:
-        raise ParameterError(f"example rounds must be follow-up rounds "
-                             f"({', '.join(map(str, ROUNDS))}), got {unknown or 'none'}")
+        raise ParameterError(f"exempelomgångar måste vara uppföljningsomgångar "
+                             f"({', '.join(map(str, ROUNDS))}), inte {unknown or 'inga'}")
     if not isinstance(seed, int) or seed < 0:
-        raise ParameterError(f"seed must be a whole number >= 0, got {seed!r}")
+        raise ParameterError(f"slumpfröet måste vara ett heltal, 0 eller mer, inte {seed!r}")
     return years
 
 

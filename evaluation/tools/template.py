@@ -28,6 +28,7 @@ from evaluation.intake.model import RoundData
 from evaluation.intake.reference import Reference, load_reference
 from evaluation.intake.schema import (
     FAMILJECENTRALER,
+    GROUP_COLUMNS,
     KOMMUN,
     PROGRAM,
     SECTORS,
@@ -60,8 +61,7 @@ _UNLOCKED = Protection(locked=False)
 #: accepts a blank (1.4–1.7 on the counts and follow-up, 3.2 on the group's sectors).
 CORE_COLUMNS = frozenset({
     "participants", "participants_women", "participants_men", "completed", "followed_up",
-    "group_preschool", "group_school", "group_social_services", "group_health_care",
-    "group_civil_society",
+    *GROUP_COLUMNS,
 })
 #: Width of the free-text columns (a family centre's name, a coordinator).
 TEXT_WIDTH = 40
@@ -398,7 +398,7 @@ def build_template(year: int, region: str = DEFAULT_REGION, prefill: RoundData |
     region's sheet of BMM/BVC units.
     """
     if year not in ROUNDS:
-        raise ParameterError(f"{year} is not a follow-up round; rounds are "
+        raise ParameterError(f"{year} är inte en uppföljningsomgång; omgångarna är "
                              f"{', '.join(map(str, ROUNDS))}")
     reference = reference or load_reference()
     county = str(reference.county(region)["name"])
@@ -407,16 +407,16 @@ def build_template(year: int, region: str = DEFAULT_REGION, prefill: RoundData |
     if municipality is not None:
         match = reference.resolve_municipality(municipality, region_code)
         if match.code is None or match.county_code != region_code:
-            hint = f"; did you mean {match.closest!r}?" if match.closest else ""
-            raise ParameterError(f"municipality {municipality!r} is not in {county}{hint}")
+            hint = f"; menade du {match.closest!r}?" if match.closest else ""
+            raise ParameterError(f"kommunen {municipality!r} ligger inte i {county}{hint}")
         code = match.code
         munis = reference.municipalities
         name = str(munis.loc[munis["code"] == code, "name"].iloc[0])  # "Lekebergs kommun"
     if own and code is None:
-        raise ParameterError("a municipality's own workbook needs its municipality")
+        raise ParameterError("en kommuns egen arbetsbok behöver kommunens namn eller kod")
     if prefill is not None and prefill.region != region_code:
-        raise ParameterError(f"the prefilled round is for county {prefill.region!r}, "
-                             f"not {region_code!r}")
+        raise ParameterError(f"den ifyllda omgången gäller län {prefill.region!r}, "
+                             f"inte {region_code!r}")
     tables = SURVEY_TABLES + ((VARDENHETER,) if include_units else ())
 
     wb = Workbook()
@@ -450,9 +450,9 @@ def write_template(path: str | Path, year: int, region: str = DEFAULT_REGION,
     """Write the survey workbook for round `year` to `path` (.xlsx)."""
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise ParameterError(f"the survey workbook must be an .xlsx file, got {path.name!r}")
+        raise ParameterError(f"enkätens arbetsbok måste vara en .xlsx-fil, inte {path.name!r}")
     if not path.parent.is_dir():
-        raise ParameterError(f"folder {str(path.parent)!r} does not exist; create it first")
+        raise ParameterError(f"mappen {str(path.parent)!r} finns inte; skapa den först")
     wb = build_template(year, region, prefill, municipality=municipality,
                         include_units=include_units)
     save_workbook(wb, path, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0))
@@ -478,9 +478,9 @@ def write_municipality_templates(folder: str | Path, year: int, region: str = DE
     """
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise ParameterError(f"{str(folder)!r} is a file, not a folder")
+        raise ParameterError(f"{str(folder)!r} är en fil, inte en mapp")
     if not folder.parent.is_dir():
-        raise ParameterError(f"folder {str(folder.parent)!r} does not exist; create it first")
+        raise ParameterError(f"mappen {str(folder.parent)!r} finns inte; skapa den först")
     reference = reference or load_reference()
     municipalities = reference.county_municipalities(region)
     stamp = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
