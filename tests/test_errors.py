@@ -132,8 +132,9 @@ SITECUSTOMIZE = textwrap.dedent('''
     if fault == "statistics":  # a real StatisticsError from the measures' intervals
         from evaluation.indicators import statistics
 
-        proportion = statistics.proportion
-        statistics.proportion = lambda *args, **kwargs: proportion(-1, 10)
+        check = statistics._part_of_whole  # looked up when called: every share meets it
+        statistics._part_of_whole = lambda part_name, part, whole_name, whole: check(
+            part_name, -1, whole_name, whole)
     elif fault == "contract":  # a tidy table that breaks pandera's schema
         from evaluation.intake import validation
 
