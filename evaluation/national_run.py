@@ -26,10 +26,11 @@ from evaluation.config import Settings
 from evaluation.downloads import write_indicator_files
 from evaluation.exceptions import ParameterError
 from evaluation.execute import NotebookJob
+from evaluation.methods_page import write_methods_page
 from evaluation.national import NationalResult, compute_national
+from evaluation.national_report import status_rows
 from evaluation.parameters import check_names
 from evaluation.publish import publish, staging, write_manifest
-from evaluation.report import status_rows
 from evaluation.runner import (
     PROFILE,
     REGIONAL,
@@ -121,12 +122,17 @@ def _write_round_files(result: NationalResult, stage: Path, inputs: list[Path],
     counties = []
     for row in sorted(frame.loc[frame["reported"]].to_dict("records"),
                       key=lambda r: swedish_sort_key(r["name"])):
+        many = "kommun" if row["municipalities"] == 1 else "kommuner"
         counties.append(Link(row["name"], f"{row['code']}/index.html",
-                             f"{row['answered']} av {row['municipalities']} kommuner svarade"))
+                             f"{row['answered']} av {row['municipalities']} {many} svarade",
+                             report=f"{row['code']}/regional.html"))
     without = sorted(frame.loc[~frame["reported"], "name"], key=swedish_sort_key)
     reports = [Link("Nationell översikt", "nationell.html",
                     f"Länen sida vid sida på varje indikator, med rikets värde {result.year}")]
-    write_national_index(stage, result.year, reports, counties, status_rows(result.country),
+    write_methods_page(stage, result.country)
+    reports.append(Link("Metoder och definitioner", "metoder.html",
+                        "Hur varje indikator beräknas och bedöms"))
+    write_national_index(stage, result.year, reports, counties, status_rows(result),
                          downloads(), without_report=without,
                          frame=national_frame(result.country))
 

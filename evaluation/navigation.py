@@ -19,6 +19,8 @@ from html import escape, unescape
 from evaluation.text import swedish_sort_key
 
 METHODS_PAGE = "metoder.html"
+#: What the pages of a national round call their area.
+NATIONAL_AREA = "hela landet"
 STATEMENT_PAGE = "tillganglighet.html"
 #: Publisher named in every footer when the configuration names none.
 DEFAULT_PUBLISHER = "Exempelregionen (exempelsajt, ingen verklig myndighet)"
@@ -55,6 +57,21 @@ def place(result: object, code: str | None = None) -> Place:
     extra = getattr(result, "extra", {}) or {}
     to_round = "" if code is None else "../"
     return Place(to_round, to_round + str(extra.get("site_root", "../")))
+
+
+def area_name(result: object) -> str:
+    """The round's area as a page names it: the county, or "hela landet" for the country
+    of a national round (whose tables call it "Riket")."""
+    from evaluation.national import COUNTRY_CODE
+
+    if getattr(result, "region", None) == COUNTRY_CODE:
+        return NATIONAL_AREA
+    return str(result.region_name)
+
+
+def round_title(result: object) -> str:
+    """"Uppföljning 2026, Örebro län": the round page's name in every path."""
+    return f"Uppföljning {result.year}, {area_name(result)}"
 
 
 def publisher(settings: object) -> str:
@@ -97,16 +114,17 @@ class _Html(str):
         return str(self)
 
 
-def breadcrumb(result: object, code: str | None = None) -> _Html:
-    """A report's path: all rounds › the round › the page; a profile also links the
+def breadcrumb(result: object, code: str | None = None, page: str = "Regionrapport") -> _Html:
+    """A report's path: all rounds › the round › the page (`page` names a report in the
+    round folder: the regional report, the national overview); a profile also links the
     county report and its neighbours in the list."""
     where = place(result, code)
     items: list[tuple[str, str | None]] = [
         ("Alla uppföljningar", where.site()),
-        (f"Uppföljning {result.year}, {result.region_name}", where.round()),
+        (round_title(result), where.round()),
     ]
     if code is None:
-        return _Html(breadcrumb_html([*items, ("Regionrapport", None)]))
+        return _Html(breadcrumb_html([*items, (page, None)]))
     names = result.municipalities.set_index("code")["short_name"].astype(str)
     items += [("Regionrapport", where.round("regional.html")), (names[code], None)]
     before, after = neighbours(result, code)
@@ -156,9 +174,9 @@ def methods_link(result: object, code: str | None = None) -> _Html:
                  f"{_link(href, 'Metoder och definitioner')}.</p>")
 
 
-def frame(result: object, code: str | None = None) -> _Html:
+def frame(result: object, code: str | None = None, page: str = "Regionrapport") -> _Html:
     """The path and the footer of a report; `finish_page` moves them into place."""
-    return _Html(breadcrumb(result, code) + footer(result, code))
+    return _Html(breadcrumb(result, code, page) + footer(result, code))
 
 
 def slug(text: str) -> str:

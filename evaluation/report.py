@@ -210,8 +210,9 @@ def indicator_summary(result: RoundResult, ind: Indicator) -> Html:
 
 
 def completion_coverage(result: RoundResult, area_code: str | None = None) -> str:
-    """How many participants 1.6 rests on: "922 av 1 795 deltagare har uppgift om
-    fullföljande" (both counts from the published table, ".." when withheld)."""
+    """How many participants 1.6 rests on: "… de 922 av 1 795 deltagare som har uppgift
+    om fullföljande" (both counts from the published table, ".." when withheld; the
+    sentence opens with a word, not the figure)."""
     area_code = area_code or result.region
     known = _row(result, "1.6", area_code) or {}
     every = _row(result, "1.4", area_code) or {}
@@ -221,8 +222,8 @@ def completion_coverage(result: RoundResult, area_code: str | None = None) -> st
             return fmt.WITHHELD
         return fmt.number(row.get(column))
 
-    return (f"{shown(known, 'denominator')} av {shown(every, 'numerator')} deltagare har "
-            "uppgift om fullföljande.")
+    return (f"Andelen räknas på de {shown(known, 'denominator')} av "
+            f"{shown(every, 'numerator')} deltagare som har uppgift om fullföljande.")
 
 
 def disclosure_text(result: RoundResult) -> Html:
@@ -305,8 +306,9 @@ def _programme_names(ids: Iterable[str]) -> list[str]:
 def response_text(result: RoundResult) -> Html:
     answered = set(result.current.answered)
     missing = [c for c in result.municipalities["code"] if c not in answered]
-    text = (f"{len(answered)} av {len(result.municipalities)} kommuner besvarade enkäten "
-            f"{result.year}.")
+    from evaluation.headline import answered_sentence
+
+    text = answered_sentence(len(answered), len(result.municipalities), result.year)
     if missing:
         text += f" Svar saknas från {_names(result, missing)}."
     return paragraph(text)
@@ -471,8 +473,10 @@ def title(result: RoundResult, code: str | None = None) -> Html:
                 f"föräldraskapsstöd 2024–2030, omgång {result.year}.")
     else:
         text = f"Kommunprofil: {municipality_name(result, code)} {result.year}"
-        lead = (f"{municipality_name(result, code)} kommun jämfört med {result.region_name} och "
-                f"med kommunens tidigare omgångar.")
+        names = result.municipalities.set_index("code")  # the official "Lekebergs kommun"
+        full = (str(names.at[code, "name"]) if "name" in names
+                else f"{municipality_name(result, code)} kommun")
+        lead = f"{full} jämfört med {result.region_name} och med kommunens tidigare omgångar."
     notice = synthetic_notice(result.municipalities["code"]) if result.extra.get(
         "synthetic") else ""
     return Html(f"<h1>{escape(text)}</h1><p>{escape(lead)}</p>{notice}")

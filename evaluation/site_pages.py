@@ -15,6 +15,7 @@ from evaluation.navigation import (
     breadcrumb_html,
     footer_html,
     publisher,
+    round_title,
 )
 from evaluation.site import PageFrame, published_rounds, write_site_index
 
@@ -36,7 +37,7 @@ def round_frame(result: object, published: dt.date | None = None,
     path = [("Alla uppföljningar", site + "index.html")]
     if parent:
         path.append(parent)
-    path.append((f"Uppföljning {result.year}, {result.region_name}", None))
+    path.append((round_title(result), None))
     return PageFrame(
         header=breadcrumb_html(path),
         headline=headline.as_html(headline.round_sentences(result)),
@@ -47,15 +48,14 @@ def round_frame(result: object, published: dt.date | None = None,
 
 
 def national_frame(country: object, published: dt.date | None = None) -> PageFrame:
-    """A national round page: path, the country's headline, notice and footer (the
-    national round has no methods page of its own: each county's has one)."""
+    """A national round page: path, the country's headline, notice and footer."""
     return PageFrame(
         header=breadcrumb_html([("Alla uppföljningar", "../index.html"),
-                                (f"Uppföljning {country.year}, hela landet", None)]),
+                                (round_title(country), None)]),
         headline=headline.as_html(headline.round_sentences(country)),
         notice=_notice(country),
         footer=footer_html(publisher(country.settings), published or dt.date.today(),
-                           None, "../" + STATEMENT_PAGE),
+                           METHODS_PAGE, "../" + STATEMENT_PAGE),
     )
 
 

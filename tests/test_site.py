@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -75,10 +76,16 @@ def test_round_page_links_every_report_and_download_and_all_resolve(tmp_path):
     page = make_round(tmp_path, 2026)
     write_site_index(tmp_path)
 
-    hrefs = Links(page.read_text(encoding="utf-8")).hrefs
-    assert set(hrefs) == {"../index.html", "regional.html", "kommuner/1880.html",
-                          "kommuner/1814.html", "indicators.csv", "indicators.xlsx",
-                          "validation.csv", "manifest.json"}
+    links = Links(page.read_text(encoding="utf-8"))
+    files = {h for h in links.hrefs if not h.startswith("#")}
+    assert files == {"../index.html", "regional.html", "kommuner/1880.html",
+                     "kommuner/1814.html", "indicators.csv", "indicators.xlsx",
+                     "validation.csv", "manifest.json"}
+    # the table of contents leads to every section heading of the page
+    anchors = [h[1:] for h in links.hrefs if h.startswith("#")]
+    assert anchors == [a["id"] for t, a in links.tags if t == "h2" and a.get("id")
+                       and a["id"] != "innehall-rubrik"]
+    assert anchors == ["rapporter", "kommunprofiler", "status-mot-målen", "data-att-ladda-ned"]
     assert broken_links(page) == []
     assert broken_links(tmp_path / "index.html") == []
 
@@ -88,7 +95,8 @@ def test_round_page_is_swedish_with_real_headings_and_table_headers(tmp_path):
     tags = Links(markup).tags
     assert ("html", {"lang": "sv"}) in tags
     assert [t for t, _ in tags].count("h1") == 1
-    assert "<h2>Kommunprofiler</h2>" in markup and "<h2>Status mot målen</h2>" in markup
+    assert {"Kommunprofiler", "Status mot målen"} <= set(re.findall(r"<h2[^>]*>([^<]*)</h2>",
+                                                                 markup))
     assert [a.get("scope") for t, a in tags if t == "th"].count("col") == 5
     assert [a.get("scope") for t, a in tags if t == "th"].count("row") == 4
     assert not [t for t, _ in tags if t in ("script", "link", "img")]
@@ -193,7 +201,8 @@ def test_round_page_shows_the_change_column_frame_and_pdf_links(tmp_path):
     assert '<th scope="col">Förändring</th>' in page and "<td>+1 (Laxå)</td>" in page
     assert '<span class="status status-ingen-saker">ingen säker förändring</span>' in page
     assert page.index("Syntetiska exempeldata") < page.index("Tre uppnådda.") \
-        < page.index("<h2>Rapporter</h2>")
+        < page.index('<h2 id="innehall-rubrik">Innehåll</h2>') \
+        < page.index('<h2 id="rapporter">Rapporter</h2>')
     assert page.index('<header class="sidhuvud">') < page.index("<main>") \
         < page.index('<footer class="sidfot">')
     assert '<a href="kommuner/1880.pdf">PDF-version för Örebro</a>' in page
