@@ -75,8 +75,11 @@ def sentence(text: str) -> str:
 
 
 def answered_sentence(answered: int, total: int, year: int, where: str = "") -> str:
-    """"Elva av tolv kommuner besvarade enkäten 2026."; with figures the sentence opens
-    with a word: "Av 290 kommuner i landet besvarade 278 enkäten 2026."."""
+    """"Elva av tolv kommuner besvarade enkäten 2026." ("Alla tolv …" when all did);
+    with figures the sentence opens with a word: "Av 290 kommuner i landet besvarade
+    278 enkäten 2026."."""
+    if answered == total:
+        return sentence(f"Alla {number_word(total)} kommuner{where} besvarade enkäten {year}")
     if in_words(answered):
         return sentence(f"{number_word(answered)} av {number_word(total)} kommuner{where} "
                         f"besvarade enkäten {year}")

@@ -49,4 +49,4 @@ def write_methods_page(folder: Path, result: object, published: dt.date | None =
     page = _environment().get_template("site_methods.html.j2").render(
         year=result.year, region_name=area_name(result),
         body=Markup(methods_html(result.settings)), **frame.parts())
-    return _write(Path(folder) / METHODS_PAGE, finish_page(page))
+    return _write(Path(folder) / METHODS_PAGE, finish_page(page, depth=3))

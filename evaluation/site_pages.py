@@ -5,6 +5,7 @@ the rounds (the site index and the accessibility statement)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from evaluation import headline
@@ -59,15 +60,31 @@ def national_frame(country: object, published: dt.date | None = None) -> PageFra
     )
 
 
+_HEADLINE = re.compile(r'<div class="i-korthet">.*?</div>', re.DOTALL)
+
+
+def newest_headline(out: Path, rounds: list[int]) -> str:
+    """The newest round's headline as its round page shows it, for the site index
+    (whichever round a run has just published)."""
+    page = Path(out) / str(rounds[0]) / "index.html" if rounds else None
+    found = _HEADLINE.search(page.read_text(encoding="utf-8")) \
+        if page is not None and page.is_file() else None
+    if not found:
+        return ""
+    return found.group(0).replace(">I korthet</h2>",
+                                  f">I korthet: uppföljning {rounds[0]}</h2>", 1)
+
+
 def write_site_pages(out: Path, result: object, settings: object,
                      region_name: str | None = None) -> None:
-    """The site index (naming the county, with the notice and footer) and the
-    accessibility statement, after a round is published."""
+    """The site index (naming the county, with the newest round's headline, the notice
+    and the footer) and the accessibility statement, after a round is published."""
     out = Path(out)
     rounds = published_rounds(out)
     methods = (f"{rounds[0]}/{METHODS_PAGE}" if rounds
                and (out / str(rounds[0]) / METHODS_PAGE).is_file() else None)
     frame = PageFrame(
+        headline=newest_headline(out, rounds),
         notice=_notice(result),
         footer=footer_html(publisher(settings), dt.date.today(), methods, STATEMENT_PAGE),
     )

@@ -186,6 +186,7 @@ def test_many_baseline_indicators_are_counted_without_a_figure_first():
 
 @pytest.mark.parametrize(("answered", "total", "where", "expected"), [
     (11, 12, "", "Elva av tolv kommuner besvarade enkäten 2026."),
+    (12, 12, "", "Alla tolv kommuner besvarade enkäten 2026."),
     (278, 290, " i landet", "Av 290 kommuner i landet besvarade 278 enkäten 2026."),
 ])
 def test_who_answered_is_said_in_words_or_opens_with_a_word(answered, total, where, expected):
