@@ -248,10 +248,14 @@ def test_round_pages_show_the_change_since_the_last_round(site, path, county_sit
     assert "Första omgången" not in changes
 
 
-def _country_rows(out: Path) -> dict[str, dict[str, str]]:
+def _area_rows(out: Path, level: str) -> dict[str, dict[str, str]]:
     with (out / str(YEAR) / "indicators.csv").open(encoding="utf-8-sig") as handle:
         return {r["indicator"]: r for r in csv.DictReader(handle)
-                if r["level"] == "country" and r["round"] == str(YEAR)}
+                if r["level"] == level and r["round"] == str(YEAR)}
+
+
+def _country_rows(out: Path) -> dict[str, dict[str, str]]:
+    return _area_rows(out, "country")
 
 
 def test_national_round_page_links_every_county_page_and_report(national_site):
@@ -269,11 +273,16 @@ def _swedish(n: str) -> str:
     return f"{int(float(n)):,}".replace(",", NBSP)
 
 
-def test_national_overview_states_completion_coverage_with_its_counts(national_site):
-    rows = _country_rows(national_site)
+@pytest.mark.parametrize("site,level,path", [("national", "country", "nationell.html"),
+                                             ("county", "county", "regional.html")])
+def test_reports_state_completion_coverage_with_its_counts(site, level, path, county_site,
+                                                          national_site):
+    """As the published table has them: 1.6's denominator of 1.4's participants."""
+    out = county_site if site == "county" else national_site
+    rows = _area_rows(out, level)
     known, every = rows["1.6"]["denominator"], rows["1.4"]["numerator"]
     assert known and every
-    text = Page(national_site, f"{YEAR}/nationell.html").soup.get_text(" ", strip=True)
+    text = Page(out, f"{YEAR}/{path}").soup.get_text(" ", strip=True)
     assert (f"Andelen räknas på de {_swedish(known)} av {_swedish(every)} deltagare som har "
             "uppgift om fullföljande.") in " ".join(text.split())
 
