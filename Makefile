@@ -26,9 +26,11 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/python -m ruff check evaluation tests benchmarks scripts
+	$(BIN)/lint-imports
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check evaluation tests benchmarks scripts
+	$(BIN)/lint-imports
 
 example: $(STAMP)
 	$(BIN)/python -m evaluation example --out $(DATA)

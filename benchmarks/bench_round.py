@@ -96,14 +96,14 @@ def cpu_of_children() -> float:
 
 def naive_script(data: Path, year: int, region: str, work: Path) -> Path:
     """A shell script doing the round the naive way, one notebook after another."""
-    from evaluation.reference import load_reference
+    from evaluation.intake.reference import load_reference
 
     bindir = Path(sys.executable).parent
     codes = load_reference().county_municipalities(region)["code"].tolist()
     lines = [
         "set -e",
         f"cd {work}",
-        f"{sys.executable} -c \"from evaluation.runner import compute; "
+        f"{sys.executable} -c \"from evaluation.publish.runner import compute; "
         f"compute('{data}', {year}, '{region}').save('round.pkl')\"",
         f"{bindir}/papermill --no-progress-bar {ROOT}/notebooks/regional.ipynb regional.ipynb "
         f"-p result_path round.pkl",

@@ -37,8 +37,8 @@ NOTEBOOKS = ROOT / "notebooks"
 
 def child(work: Path, regional: int, profiles: int, per_kernel: str, jobs: int | None) -> int:
     """One measured run: build the jobs and execute them as `python -m evaluation run` does."""
-    from evaluation.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
-    from evaluation.results import RoundResult
+    from evaluation.analysis.results import RoundResult
+    from evaluation.publish.execute import NotebookJob, choose_reports_per_kernel, execute_notebooks
 
     result = RoundResult.load(work / "round.pkl")
     codes = result.municipalities["code"].tolist()
@@ -122,7 +122,7 @@ def main() -> int:
         return child(args.child, args.regional, args.sizes[0], args.reports_per_kernel[0],
                      args.jobs)
 
-    from evaluation.runner import compute
+    from evaluation.analysis.rounds import compute
 
     work = Path(tempfile.mkdtemp(prefix="bench-scaling-"))
     rows = []

@@ -20,14 +20,14 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from evaluation.exceptions import EvaluationError, LockedError, ParameterError, Stopped
-from evaluation.schema import DEFAULT_REGION, ROUNDS
+from evaluation.errors import EvaluationError, LockedError, ParameterError, Stopped
+from evaluation.vocab import DEFAULT_REGION, ROUNDS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from evaluation.arguments import positive, round_year
+    from evaluation.intake.arguments import positive, round_year
 
     rounds = ", ".join(map(str, ROUNDS))
     parser = argparse.ArgumentParser(
@@ -96,12 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from evaluation.arguments import check_parent, check_region, check_round_folder
-    from evaluation.collection import collection_status, format_status, write_status
-    from evaluation.feedback import write_feedback
-    from evaluation.publish import check_output_folder
-    from evaluation.validation import validate_round_with_origins
-    from evaluation.validation_report import format_report, full_report_path, write_full_report
+    from evaluation.intake.arguments import check_parent, check_region, check_round_folder
+    from evaluation.intake.validation import validate_round_with_origins
+    from evaluation.intake.validation_report import (
+        format_report,
+        full_report_path,
+        write_full_report,
+    )
+    from evaluation.publish.staging import check_output_folder
+    from evaluation.tools.collection import collection_status, format_status, write_status
+    from evaluation.tools.feedback import write_feedback
 
     check_region(args.region)
     check_output_folder(args.out, args.data)
@@ -114,12 +118,12 @@ def _validate(args: argparse.Namespace) -> int:
     csv_path = write_full_report(result.report, full_report_path(args.out, args.year))
     print(f"\nAlla fynd: {csv_path}")
     status = collection_status(result, origins, args.data / str(args.year))
-    from evaluation.validation import is_national
+    from evaluation.vocab import is_national
 
     print("\n" + format_status(status, received_only=is_national(args.region)))
     if args.feedback is not None:
         letters = write_feedback(result, origins, args.feedback)
-        from evaluation.reference import load_reference
+        from evaluation.intake.reference import load_reference
 
         name = ("hela landet" if is_national(args.region)
                 else str(load_reference().county(args.region)["name"]))
@@ -135,16 +139,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _check_region(region: str) -> None:
     """An unknown county is a usage error, said before a run takes its lock or log."""
-    from evaluation.reference import load_reference
-    from evaluation.validation import is_national
+    from evaluation.intake.reference import load_reference
+    from evaluation.vocab import is_national
 
     if not is_national(region):
         load_reference().county(region)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from evaluation.arguments import check_round_folder, resolve_municipalities
-    from evaluation.runner import run_round
+    from evaluation.intake.arguments import check_round_folder, resolve_municipalities
+    from evaluation.publish.runner import run_round
 
     _check_region(args.region)
     municipalities = resolve_municipalities(args.municipality, args.region)
@@ -162,10 +166,11 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from evaluation.arguments import check_parent, check_region, previous_round
-    from evaluation.publish import check_output_file
-    from evaluation.template import write_municipality_templates, write_template
-    from evaluation.validation import is_national, validate_round
+    from evaluation.intake.arguments import check_parent, check_region, previous_round
+    from evaluation.intake.validation import validate_round
+    from evaluation.publish.staging import check_output_file
+    from evaluation.tools.template import write_municipality_templates, write_template
+    from evaluation.vocab import is_national
 
     if is_national(args.region):
         raise ParameterError("--region all: a survey workbook is made for one county")
@@ -194,7 +199,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _example(args: argparse.Namespace) -> int:
-    from evaluation.example import write_example
+    from evaluation.tools.example import write_example
 
     paths = write_example(args.out, region=args.region, seed=args.seed)
     print(f"Synthetic example data: {len(paths)} file(s) under {args.out}")
@@ -267,7 +272,7 @@ def _main(argv: Sequence[str] | None) -> int:
             pass
     try:
         if getattr(args, "region", None) is not None:
-            from evaluation.validation import normalize_region
+            from evaluation.intake.validation import normalize_region
 
             args.region = normalize_region(args.region)
         return COMMANDS[args.command](args)

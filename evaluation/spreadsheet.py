@@ -1,17 +1,19 @@
 """Writing cells that spreadsheet programs read safely, shared by every CSV and XLSX
-the toolkit writes.
+the toolkit writes (downloads, the validation report, workbooks for municipalities).
 
 Text from the input (a family-centre name, a programme typed by hand) may begin
 with a character that Excel or LibreOffice takes for the start of a formula
-(OWASP's CSV injection rule: `=`, `+`, `-`, `@`, tab, carriage return). Such text
-is written with a leading apostrophe in CSV, and as a plain string cell with
-Excel's quote prefix in XLSX, so it shows as written and never runs.
+(OWASP's CSV injection rule: `=`, `+`, `-`, `@`, tab, carriage return; `=HYPERLINK(...)`
+turns live). Such text is written with a leading apostrophe in CSV, and as a plain
+string cell with Excel's quote prefix in XLSX, so it shows as written and never runs.
+Numbers are left as numbers: only text is ever a formula.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -27,6 +29,16 @@ def is_formula_like(value: object) -> bool:
 def inert(value: object) -> object:
     """`value` as a CSV cell: formula-like text gets a leading apostrophe."""
     return "'" + value if is_formula_like(value) else value
+
+
+def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` whose text cells are all inert (column names included)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(inert)
+    out.columns = [inert(c) for c in out.columns]
+    return out
 
 
 def set_cell(cell: Cell, value: object) -> Cell:
@@ -63,5 +75,5 @@ def fit_columns(ws: Worksheet, *, minimum: int = 8, maximum: int = 60,
             max(width + padding, minimum), maximum)
 
 
-__all__ = ["FORMULA_STARTS", "fit_columns", "inert", "is_formula_like", "set_cell",
-           "write_row"]
+__all__ = ["FORMULA_STARTS", "fit_columns", "inert", "inert_frame", "is_formula_like",
+           "set_cell", "write_row"]

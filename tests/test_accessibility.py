@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from evaluation.accessibility import DIGG_COMPLAINT_URL, statement_settings, write_statement
-from evaluation.config import DEFAULT_CONFIG, Settings, load_settings
-from evaluation.exceptions import ParameterError
+from evaluation.errors import ParameterError
+from evaluation.publish.accessibility import DIGG_COMPLAINT_URL, statement_settings, write_statement
+from evaluation.settings import DEFAULT_CONFIG, Settings, load_settings
 
 
 def test_default_config_describes_an_example_site_with_every_required_part(tmp_path):

@@ -1,6 +1,6 @@
 import pytest
 
-from evaluation.cells import (
+from evaluation.intake.cells import (
     CellError,
     find_personnummer,
     is_blank,

@@ -15,8 +15,8 @@ import pytest
 from matplotlib.collections import LineCollection
 from matplotlib.text import Text
 
-from evaluation import charts
-from evaluation.exceptions import ParameterError
+from evaluation.errors import ParameterError
+from evaluation.report import charts
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -237,16 +237,20 @@ def test_trend_draws_intervals_status_markers_and_target_to_2030(table):
     ax = fig.axes[0]
     markers = {line.get_marker(): line for line in ax.get_lines()
                if line.get_linestyle() == "None" and line.get_marker() in "s^"}
-    assert markers["s"].get_xdata()[0] == 2024 and markers["s"].get_ydata()[0] == 0.18
-    assert markers["^"].get_xdata()[0] == 2026 and markers["^"].get_ydata()[0] == 0.21
+    # positions are the table's values drawn as given: equal to float precision
+    assert (markers["s"].get_xdata()[0], markers["s"].get_ydata()[0]) == pytest.approx(
+        (2024, 0.18), abs=1e-12)
+    assert (markers["^"].get_xdata()[0], markers["^"].get_ydata()[0]) == pytest.approx(
+        (2026, 0.21), abs=1e-12)
     intervals = [c for c in ax.collections if isinstance(c, LineCollection)
                  and c.get_label() != sv("Mål 2030: 50 %")]
-    segments = sorted(tuple(map(tuple, s)) for c in intervals for s in c.get_segments()
-                      if s[0][0] == s[1][0])
-    assert segments == [((2024, 0.15), (2024, 0.21)), ((2026, 0.18), (2026, 0.24))]
+    segments = sorted(tuple(v for point in s for v in point) for c in intervals
+                      for s in c.get_segments() if s[0][0] == s[1][0])
+    assert segments == [pytest.approx((2024, 0.15, 2024, 0.21), abs=1e-12),
+                        pytest.approx((2026, 0.18, 2026, 0.24), abs=1e-12)]
     target = next(c for c in ax.collections if c.get_label() == sv("Mål 2030: 50 %"))
-    assert [tuple(map(tuple, s)) for s in target.get_segments()] == [((2024, 0.5),
-                                                                      (2030, 0.5))]
+    assert [tuple(v for point in s for v in point) for s in target.get_segments()] == [
+        pytest.approx((2024, 0.5, 2030, 0.5), abs=1e-12)]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2024", "2026", "2028", "2030"]
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["Baslinje ■", "På väg ↗", sv("Mål 2030: 50 %")]
@@ -267,7 +271,7 @@ def test_trend_with_two_rounds_joins_them_with_a_line(table):
     joined = [line for line in fig.axes[0].get_lines() if len(line.get_xdata()) == 2]
     assert len(joined) == 1
     assert list(joined[0].get_xdata()) == [2024, 2026]
-    assert list(joined[0].get_ydata()) == [0.5, 0.75]
+    assert list(joined[0].get_ydata()) == pytest.approx([0.5, 0.75], abs=1e-12)
 
 
 # ------------------------------------------------------------------------ matrix, reach
@@ -386,9 +390,31 @@ def test_every_status_differs_by_marker_and_symbol_not_only_colour():
     assert charts.status_style("På väg").label == "På väg"
 
 
-def test_palette_is_okabe_ito():
-    assert {c.upper() for c in charts.PALETTE.values()} >= {
-        "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
+#: Okabe & Ito (2008), "Color Universal Design": the eight colours, and the neutral grey
+#: R's `palette.colors(palette = "Okabe-Ito")` adds as its ninth.
+OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
+             "#CC79A7", "#999999"}
+
+
+def _hex(colour) -> str:
+    return mcolors.to_hex(colour).upper()
+
+
+def test_bars_lines_and_status_markers_are_drawn_in_okabe_ito_colours(table, bars):
+    ax = bars.axes[0]
+    drawn = {_hex(p.get_facecolor()) for p in ax.containers[0].patches}
+    drawn |= {_hex(line.get_color()) for line in ax.get_lines()}
+    trend = charts.trend_chart(table, "1.5", "18", SHARE_TITLE, "andel", target=0.5).axes[0]
+    markers = [line for line in trend.get_lines() if line.get_marker() in "s^"]
+    assert markers
+    drawn |= {_hex(line.get_markerfacecolor()) for line in markers}
+    drawn |= {_hex(c) for coll in trend.collections for c in coll.get_edgecolor()}
+    assert drawn <= OKABE_ITO, drawn - OKABE_ITO
+    # bars, county line and target line each in a colour of their own
+    lines = {line.get_label(): _hex(line.get_color()) for line in ax.get_lines()}
+    bar_colours = {_hex(p.get_facecolor()) for p in ax.containers[0].patches}
+    assert len(bar_colours) == 1
+    assert len({*bar_colours, lines[sv("Länet: 21 %")], lines[sv("Mål 2030: 50 %")]}) == 3
 
 
 def test_unknown_unit_and_missing_rows_are_refused(table):
@@ -427,7 +453,7 @@ def test_figure_shows_in_html_as_an_image_with_its_escaped_text_alternative(tabl
 
 
 def test_adoption_chart_has_one_bar_per_programme_and_round_and_says_each_count():
-    from evaluation.charts import adoption_chart, alt_text_adoption
+    from evaluation.report.charts import adoption_chart, alt_text_adoption
 
     programmes = pd.DataFrame({
         "round": [2024, 2024, 2026, 2026, 2026],

@@ -7,9 +7,9 @@ import argparse
 
 import pytest
 
-from evaluation.arguments import resolve_municipalities
 from evaluation.cli import build_parser, main
-from evaluation.exceptions import ParameterError
+from evaluation.errors import ParameterError
+from evaluation.intake.arguments import resolve_municipalities
 
 DATA = "data/example"
 
@@ -106,7 +106,7 @@ def test_feedback_folder_whose_parent_is_missing_is_refused_before_validating(tm
 
 
 def test_library_run_takes_names_and_refuses_a_wrong_one_before_the_lock(tmp_path):
-    from evaluation.runner import run_round
+    from evaluation.publish.runner import run_round
 
     with pytest.raises(ParameterError, match="did you mean 'Nora'"):
         run_round(DATA, 2026, out=tmp_path / "out", municipalities=["Norra"], progress=False)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from evaluation.comparison import HIGHER, LOWER, NO_SURE_DIFFERENCE, compare, parent_based
-from evaluation.statistics import proportion
+from evaluation.indicators.statistics import proportion
+from evaluation.report.comparison import HIGHER, LOWER, NO_SURE_DIFFERENCE, compare, parent_based
 
 
 def own(x, n):
@@ -49,7 +49,7 @@ def _bars_table():
 def test_bar_chart_names_each_interval_in_its_alt_text_and_draws_it():
     from matplotlib.collections import LineCollection
 
-    from evaluation import charts
+    from evaluation.report import charts
 
     table = _bars_table()
     args = (table, "1.6", 2026, "Andel deltagare som fullföljt", "andel", None)

@@ -8,12 +8,12 @@ import pickle
 import pandas as pd
 import pytest
 
-from evaluation.audit import Form, Linked, audit, protect
-from evaluation.config import Settings, load_settings
-from evaluation.disclosure import DisclosureError, protect_round, require_passed
-from evaluation.reference import load_reference
-from evaluation.results import RoundResult
-from evaluation.runner import compute, history
+from evaluation.analysis.audit import Form, Linked, audit, protect
+from evaluation.analysis.disclosure import DisclosureError, protect_round, require_passed
+from evaluation.analysis.results import RoundResult
+from evaluation.analysis.rounds import compute, history
+from evaluation.intake.reference import load_reference
+from evaluation.settings import Settings, load_settings
 
 THRESHOLD = 5
 
@@ -102,8 +102,9 @@ def test_example_rounds_pass_the_audit_and_count_what_they_withhold(example):
 
 
 def test_skipping_secondary_protection_is_caught_by_the_audit():
-    from evaluation.compute import build_context, indicator_table
-    from evaluation.uptake import uptake
+    from evaluation.analysis.uptake import uptake
+    from evaluation.indicators.compute import build_context
+    from evaluation.indicators.table import indicator_table
 
     reference, settings = load_reference(), load_settings()
     rounds = history("data/example", 2026, "18", reference=reference)
@@ -141,8 +142,8 @@ def _walk(obj, seen=None):
 
 
 def test_no_unprotected_count_reaches_the_stored_round(example, tmp_path):
-    from evaluation.audit import Linked as LinkedTables
-    from evaluation.model import RoundData
+    from evaluation.analysis.audit import Linked as LinkedTables
+    from evaluation.intake.model import RoundData
 
     back = pickle.loads(pickle.dumps(example))
     objects = list(_walk(back))

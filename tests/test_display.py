@@ -14,18 +14,19 @@ import jinja2
 import pandas as pd
 import pytest
 
-from evaluation import charts, report
-from evaluation.formatting import NBSP, value_text
-from evaluation.runner import compute
+from evaluation.analysis.rounds import compute
+from evaluation.report import charts
+from evaluation.report import sections as report
+from evaluation.report.formatting import NBSP, value_text
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "evaluation" / "templates"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="module")
-def result():
-    return compute(REPO / "data" / "example", 2026)
+@pytest.fixture
+def result(example_result):
+    return example_result
 
 
 class _Rows(HTMLParser):

@@ -14,13 +14,13 @@ from jsonstat_validator import validate_jsonstat
 from pyjstat import pyjstat
 from rdflib import Graph, Literal, URIRef, namespace
 
-from evaluation import dcat
-from evaluation.compute import TIDY_COLUMNS
-from evaluation.dcat import load_open_data
-from evaluation.downloads import write_indicator_files
-from evaluation.exceptions import ParameterError
-from evaluation.indicators import REGISTRY
-from evaluation.runner import compute
+from evaluation.analysis.rounds import compute
+from evaluation.errors import ParameterError
+from evaluation.indicators.compute import TIDY_COLUMNS
+from evaluation.indicators.registry import REGISTRY
+from evaluation.publish import dcat
+from evaluation.publish.dcat import load_open_data
+from evaluation.publish.downloads import write_indicator_files
 
 PUBLISHED = dt.date(2026, 11, 2)
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation import display, headline, report
-from evaluation.empty_charts import has_values, no_chart, reason
-from evaluation.runner import compute
+from evaluation.analysis.rounds import compute
+from evaluation.report import display, headline
+from evaluation.report import sections as report
+from evaluation.report.empty_charts import has_values, no_chart, reason
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "example"
 CODE = "1864"

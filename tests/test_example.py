@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from evaluation.example import write_example
-from evaluation.exceptions import ParameterError
+from evaluation.errors import ParameterError
+from evaluation.tools.example import write_example
 
 REPO = Path(__file__).resolve().parent.parent
 COMMITTED = REPO / "data" / "example"
@@ -41,7 +41,7 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def rounds(example: Path) -> dict:
-    from evaluation.validation import validate_round
+    from evaluation.intake.validation import validate_round
 
     return {year: validate_round(example, year) for year in (2024, 2026)}
 
@@ -277,7 +277,7 @@ def test_year_that_is_no_round_is_refused(tmp_path):
 
 
 def test_another_county_gets_synthetic_rounds_with_one_late_answer(tmp_path):
-    from evaluation.validation import validate_round
+    from evaluation.intake.validation import validate_round
 
     write_example(tmp_path, region="03", years=(2024,))
     data = validate_round(tmp_path, 2024, region="03")

@@ -17,7 +17,7 @@ import zmq
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from evaluation.execute import (
+from evaluation.publish.execute import (
     KernelStartError,
     KernelStartFailed,
     NotebookJob,

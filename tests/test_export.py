@@ -12,9 +12,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from evaluation.display import figure_html
-from evaluation.exceptions import ParameterError, ReportError
-from evaluation.export import export_html, sanitize_html, scrub_paths
+from evaluation.errors import ParameterError, ReportError
+from evaluation.publish.export import export_html, sanitize_html, scrub_paths
+from evaluation.report.display import figure_html
 
 matplotlib.use("Agg")
 
@@ -261,7 +261,7 @@ def test_figure_html_escapes_alt_text_and_refuses_an_empty_one():
 
 
 def test_scroll_region_for_wide_tables_survives_but_nothing_else_interactive():
-    from evaluation.export import sanitize_html
+    from evaluation.publish.export import sanitize_html
 
     kept = sanitize_html('<div role="region" tabindex="0" aria-label="Tabell">t</div>')
     assert kept == '<div role="region" tabindex="0" aria-label="Tabell">t</div>'

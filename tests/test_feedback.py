@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 
 from evaluation.cli import main
-from evaluation.collection import collection_status
-from evaluation.feedback import ACTIONS, assign_findings, write_feedback
-from evaluation.model import Finding
-from evaluation.reasons import REASONS
-from evaluation.validation import validate_round_with_origins
+from evaluation.intake.model import Finding
+from evaluation.intake.reasons import REASONS
+from evaluation.intake.validation import validate_round_with_origins
+from evaluation.tools.collection import collection_status
+from evaluation.tools.feedback import ACTIONS, assign_findings, write_feedback
 
 #: Municipalities with a planted warning or rejection in example round 2026 (LASMIG.txt):
 #: Karlskoga's completed > started, Hällefors' Familjeverkstan, and in the combined
@@ -95,7 +96,12 @@ def test_validate_prints_the_status_and_writes_it_beside_the_feedback(tmp_path, 
     out = capsys.readouterr().out
     assert "Insamlingsstatus" in out and "12 av 12 kommuner har svarat" in out
     page = (folder / "insamlingsstatus.html").read_text(encoding="utf-8")
-    assert '<html lang="sv">' in page and page.count("<tr class=") == 12
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.html["lang"] == "sv"
+    body_rows = soup.select("tbody > tr")
+    assert len(body_rows) == 12
+    assert "Örebro kommun" in {td.get_text(strip=True) for tr in body_rows
+                               for td in tr.find_all(["th", "td"])}
     ws = openpyxl.load_workbook(folder / "insamlingsstatus.xlsx").active
     names = [r[1] for r in ws.iter_rows(min_row=5, values_only=True)]
     assert len(names) == 12 and "Örebro kommun" in names
@@ -103,7 +109,7 @@ def test_validate_prints_the_status_and_writes_it_beside_the_feedback(tmp_path, 
 
 
 def test_a_value_that_looks_like_a_formula_is_written_as_text(tmp_path):
-    from evaluation.feedback import feedback_workbook
+    from evaluation.tools.feedback import feedback_workbook
 
     finding = Finding("rejected", "program", "program.csv", "", 3, "Program", "@SUM(A1)",
                       "", reason="value_missing")
@@ -115,8 +121,8 @@ def test_a_value_that_looks_like_a_formula_is_written_as_text(tmp_path):
 
 
 def test_national_status_lists_every_municipality_and_prints_those_that_sent_files(validated):
-    from evaluation.collection import format_status
-    from evaluation.validation import validate_round_with_origins
+    from evaluation.intake.validation import validate_round_with_origins
+    from evaluation.tools.collection import format_status
 
     data, origins = validate_round_with_origins("data/example", 2026, region="all")
     status = collection_status(data, origins, "data/example/2026")

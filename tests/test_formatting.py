@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluation.formatting import (
+from evaluation.report.formatting import (
     MISSING,
     NBSP,
     WITHHELD,

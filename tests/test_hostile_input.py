@@ -27,14 +27,14 @@ from builders import (
     write_xlsx,
 )
 
+from evaluation.analysis.rounds import history
 from evaluation.cli import main
-from evaluation.exceptions import InputError, ParameterError
-from evaluation.publish import write_manifest
-from evaluation.reasons import REASONS
-from evaluation.runner import history
-from evaluation.template import write_template
-from evaluation.validation import normalize_region, validate_round
-from evaluation.validation_report import format_report, write_full_report
+from evaluation.errors import InputError, ParameterError
+from evaluation.intake.reasons import REASONS
+from evaluation.intake.validation import normalize_region, validate_round
+from evaluation.intake.validation_report import format_report, write_full_report
+from evaluation.publish.staging import write_manifest
+from evaluation.tools.template import write_template
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

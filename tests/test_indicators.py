@@ -17,133 +17,23 @@ import math
 
 import pandas as pd
 import pytest
+from builders import (
+    BEFOLKNING,
+    KOMMUN,
+    base_round,
+    make_reference,
+    make_round,
+)
 
-from evaluation.compute import TIDY_COLUMNS, indicator_table
-from evaluation.config import Settings
-from evaluation.downloads import write_indicator_files
-from evaluation.indicators import GOAL_AREAS, REGISTRY, get
-from evaluation.model import RoundData, ValidationReport
-from evaluation.reference import Reference
-from evaluation.results import RoundResult, compute_round
-from evaluation.schema import TABLES
+from evaluation.analysis.results import RoundResult, compute_round
+from evaluation.indicators.compute import TIDY_COLUMNS
+from evaluation.indicators.registry import GOAL_AREAS, REGISTRY, get
+from evaluation.indicators.table import indicator_table
+from evaluation.intake.reference import Reference
+from evaluation.publish.downloads import write_indicator_files
+from evaluation.settings import Settings
 
 Z95 = 1.959963984540054  # standard normal quantile for a 95 % interval
-
-_DTYPES = {"yesno": "boolean", "count": "Int64"}
-
-
-def frame(table_id: str, rows: list[dict]) -> pd.DataFrame:
-    """A canonical table as intake hands it on: typed columns, blanks as <NA>."""
-    table = TABLES[table_id]
-    data = {}
-    for col in table.columns:
-        values = [row.get(col.id) for row in rows]
-        data[col.id] = pd.Series(values, dtype=_DTYPES.get(col.kind, "object"))
-    out = pd.DataFrame(data)
-    if table_id == "program":
-        out["in_catalogue"] = pd.Series([row.get("in_catalogue", True) for row in rows],
-                                        dtype=bool)
-        out["programme_name"] = out["programme"]
-    return out
-
-
-def make_round(year: int, **tables: list[dict]) -> RoundData:
-    data = {name: frame(name, tables.get(name, [])) for name in TABLES}
-    return RoundData(year=year, region="18", tables=data,
-                     report=ValidationReport(year=year, region="18"))
-
-
-def make_reference() -> Reference:
-    counties = pd.DataFrame({"code": ["18"], "name": ["Örebro län"], "short_name": ["Örebro"]})
-    municipalities = pd.DataFrame({
-        "code": ["1880", "1881", "1884", "1885"],
-        "name": ["Örebro kommun", "Kumla kommun", "Nora kommun", "Lindesbergs kommun"],
-        "short_name": ["Örebro", "Kumla", "Nora", "Lindesberg"],
-        "county_code": ["18"] * 4,
-        "lat": [59.27, 59.12, 59.52, 59.59], "lon": [15.21, 15.14, 14.99, 15.23],
-    })
-    catalogue = pd.DataFrame({
-        "id": ["alfa", "beta", "gamma", "delta"],
-        "name": ["Alfa", "Beta", "Gamma", "Delta"],
-        "aliases": [[], [], [], []],
-        "age_min": pd.array([0, 3, 13, 6], dtype="Int64"),
-        "age_max": pd.array([5, 12, 17, 12], dtype="Int64"),
-        "levels": [("universal",), ("universal", "selective"), ("indicated",), ("universal",)],
-        "evidence_class": ["A", "B", "C", "D"],
-        "evidence_note": [""] * 4,
-        "source": [""] * 4,
-    })
-    return Reference(counties, municipalities, catalogue)
-
-
-def _prog(code, programme, sector, groups=None, participants=None, women=None, men=None,
-          completed=None, followed_up=None, in_catalogue=True):
-    return {"municipality": code, "programme": programme, "sector": sector, "groups": groups,
-            "participants": participants, "participants_women": women,
-            "participants_men": men, "completed": completed, "followed_up": followed_up,
-            "in_catalogue": in_catalogue}
-
-
-ALL_FIVE = dict(group_preschool=True, group_school=True, group_social_services=True,
-                group_health_care=True, group_civil_society=True)
-
-KOMMUN = [
-    {"municipality": "1880", "steering_group": True, **ALL_FIVE, "local_plan": True,
-     "followup_routine": True},
-    # Kumla: no group at all; the routine question left blank.
-    {"municipality": "1881", "steering_group": False, "local_plan": True,
-     "followup_routine": None},
-    # Lindesberg: group, but health care left blank.
-    {"municipality": "1885", "steering_group": True, "group_preschool": True,
-     "group_school": True, "group_social_services": True, "group_health_care": None,
-     "group_civil_society": True, "local_plan": False, "followup_routine": True},
-]
-PROGRAM = [
-    _prog("1880", "alfa", "preschool", 2, 20, 15, 5, 16, True),
-    _prog("1880", "gamma", "social_services", 1, 10, 6, 4, 8, False),
-    _prog("1880", "Eget samtalsstöd", "school", 1, 6, in_catalogue=False),
-    _prog("1880", "beta", "health_care", groups=1, participants=0),  # offered: groups > 0
-    _prog("1881", "beta", "school", 0, 0, followed_up=False),        # not offered
-    _prog("1881", "delta", "civil_society", 1, 3, 3, 0, 3, True),
-    _prog("1885", "beta", "preschool", 3, 30, 20, 10, 24, True),
-    _prog("1885", "beta", "social_services", groups=1, followed_up=True),
-]
-FAMILJECENTRALER = [
-    {"municipality": "1880", "name": "Familjecentralen Vivalla", "bmm": True, "bvc": True,
-     "open_preschool": True, "social_services": True},
-    {"municipality": "1880", "name": "Familjecentralen Brickeberg", "bmm": False, "bvc": True,
-     "open_preschool": True, "social_services": False},
-    {"municipality": "1885", "name": "Familjecentralen Lindesberg", "bmm": None, "bvc": True,
-     "open_preschool": True, "social_services": True},
-]
-VARDENHETER = [
-    {"unit": "BMM Örebro", "unit_type": "BMM", "municipality": "1880",
-     "co_located_open_preschool": True, "co_located_social_services": True},
-    {"unit": "BMM Nora", "unit_type": "BMM", "municipality": "1884",
-     "co_located_open_preschool": False, "co_located_social_services": None},
-    {"unit": "BMM Kumla", "unit_type": "BMM", "municipality": "1881",
-     "co_located_open_preschool": True, "co_located_social_services": None},
-    {"unit": "BVC Vivalla", "unit_type": "BVC", "municipality": "1880",
-     "co_located_open_preschool": True, "co_located_social_services": True},
-    {"unit": "BVC Centrum", "unit_type": "BVC", "municipality": "1880",
-     "co_located_open_preschool": True, "co_located_social_services": False},
-    {"unit": "BVC Nora", "unit_type": "BVC", "municipality": "1884",
-     "co_located_open_preschool": True, "co_located_social_services": True},
-    {"unit": "BVC Lindesberg", "unit_type": "BVC", "municipality": "1885",
-     "co_located_open_preschool": False, "co_located_social_services": False},
-]
-BEFOLKNING = [
-    {"municipality": "1880", "children_0_17": 10000, "children_0_5": 3000},
-    {"municipality": "1881", "children_0_17": 4000, "children_0_5": 1200},
-    {"municipality": "1884", "children_0_17": 2000, "children_0_5": 600},
-    {"municipality": "1885", "children_0_17": 5000, "children_0_5": 1500},
-]
-
-
-def base_round(year: int = 2024) -> RoundData:
-    return make_round(year, kommun=KOMMUN, program=PROGRAM, familjecentraler=FAMILJECENTRALER,
-                      vardenheter=VARDENHETER, befolkning=BEFOLKNING)
-
 
 @pytest.fixture(scope="module")
 def reference() -> Reference:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from evaluation.cli import main
-from evaluation.reference import load_reference
+from evaluation.intake.reference import load_reference
 
 WITHHELD = ".."
 THRESHOLD = 5

@@ -14,10 +14,10 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
 
-from evaluation import maps
-from evaluation.config import PROJECT_ROOT
-from evaluation.exceptions import ParameterError
-from evaluation.reference import load_reference
+from evaluation.errors import ParameterError
+from evaluation.intake.reference import load_reference
+from evaluation.report import maps
+from evaluation.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -169,7 +169,7 @@ def test_values_from_table_marks_withheld_and_missing():
         "suppressed": [False, False, True, False],
     })
     values, labels = maps.values_from_table(table, "1.5", 2026)
-    assert values == {"1814": 0.3, "1860": None, "1861": None}
+    assert values == pytest.approx({"1814": 0.3, "1860": None, "1861": None}, abs=1e-12)
     assert labels == {"1860": ".. skyddat", "1861": "– saknas"}
 
 
@@ -255,7 +255,7 @@ def test_county_map_uses_boundaries_when_the_file_covers_the_county(tmp_path):
 
 
 def test_county_map_falls_back_to_tiles_without_a_readable_file(tmp_path, caplog):
-    caplog.set_level(logging.WARNING, logger="evaluation.maps")
+    caplog.set_level(logging.WARNING, logger="evaluation.report.maps")
     for boundary_file in (None, "", tmp_path / "missing.geojson"):
         fig = maps.county_map(VALUES, OREBRO_LAN, "Andel män 2026", "andel",
                               boundary_file=boundary_file, labels=LABELS)

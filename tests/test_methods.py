@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from evaluation.config import Settings
-from evaluation.indicators import REGISTRY
-from evaluation.methods import indicator_section, methods_markdown, write_methods
+from evaluation.indicators.registry import REGISTRY
+from evaluation.report.methods import indicator_section, methods_markdown, write_methods
+from evaluation.settings import Settings
 
 
 def test_every_indicator_appears_with_its_id_and_title():
@@ -59,7 +59,8 @@ def test_docs_methods_page_is_generated_from_the_current_code():
 
     docs = Path(__file__).resolve().parent.parent / "docs" / "metoder.md"
     assert docs.read_text(encoding="utf-8") == methods_markdown(), (
-        "docs/metoder.md is out of date: regenerate it with evaluation.methods.write_methods")
+        "docs/metoder.md is out of date: regenerate it with "
+        "evaluation.report.methods.write_methods")
 
 
 def test_settings_shape_the_text():

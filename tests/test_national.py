@@ -27,10 +27,10 @@ from builders import (
     write_xlsx,
 )
 
+from evaluation.analysis.national import compute_national
+from evaluation.analysis.rounds import compute
 from evaluation.cli import main
-from evaluation.example import write_national_example
-from evaluation.national import compute_national
-from evaluation.runner import compute
+from evaluation.tools.example import write_national_example
 
 YES5 = ["Ja"] * 5
 #: Gotland: one municipality, answering in a workbook.
@@ -278,7 +278,7 @@ def _digest(folder: Path) -> dict[str, str]:
 def test_national_example_covers_every_municipality_quickly_and_reproducibly(tmp_path):
     import time
 
-    from evaluation.validation import validate_round
+    from evaluation.intake.validation import validate_round
 
     started = time.perf_counter()
     write_national_example(tmp_path / "a", seed=2, years=(2026,))
@@ -301,9 +301,8 @@ def test_national_example_covers_every_municipality_quickly_and_reproducibly(tmp
 def test_overview_notebook_is_committed_clean_and_checks_its_parameters_first():
     import nbformat
 
-    from evaluation.national_run import OVERVIEW
-    from evaluation.parameters import declared_parameters
-    from evaluation.runner import NOTEBOOKS
+    from evaluation.publish.national_run import OVERVIEW
+    from evaluation.report.parameters import NOTEBOOKS, declared_parameters
 
     nb = nbformat.read(NOTEBOOKS / OVERVIEW, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -315,8 +314,8 @@ def test_overview_notebook_is_committed_clean_and_checks_its_parameters_first():
 
 
 def test_overview_opened_by_hand_computes_the_round_from_its_data_folder():
-    from evaluation.national import load_for_overview
-    from evaluation.runner import NOTEBOOKS
+    from evaluation.analysis.national import load_for_overview
+    from evaluation.report.parameters import NOTEBOOKS
 
     result = load_for_overview("", data_dir=NOTEBOOKS.parent / "data" / "example", year=2026)
     assert sorted(result.counties) == ["18"]  # the shipped example holds Örebro län only

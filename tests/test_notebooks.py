@@ -9,9 +9,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from evaluation.exceptions import ParameterError
-from evaluation.execute import NotebookJob, execute_notebooks
-from evaluation.parameters import (
+from evaluation.errors import ParameterError
+from evaluation.publish.execute import NotebookJob, execute_notebooks
+from evaluation.report.parameters import (
+    NOTEBOOKS,
+    PROFILE,
+    REGIONAL,
     _as_declared,
     _assigned,
     check_names,
@@ -21,7 +24,6 @@ from evaluation.parameters import (
     resolve_path,
     unknown_parameter_message,
 )
-from evaluation.runner import NOTEBOOKS, PROFILE, REGIONAL
 
 REPO = Path(__file__).resolve().parent.parent
 NATIONAL = "nationell.ipynb"

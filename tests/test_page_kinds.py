@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from test_national import PROFILES, write_two_counties
 
 from evaluation.cli import main
-from evaluation.indicators import REGISTRY
+from evaluation.indicators.registry import REGISTRY
 
 YEAR = 2026
 #: A page with this many headings below its title (h2, h3) or more is long: it

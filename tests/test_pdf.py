@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from evaluation.headline import as_html
-from evaluation.pdf import printable, write_pdf
+from evaluation.publish.pdf import printable, write_pdf
+from evaluation.report.headline import as_html
 
 SENTENCES = ["Av elva indikatorer med mål är tre uppnådda, två på väg och sex inte på väg.",
              "Sju av elva kommuner har nu minst en familjecentral, två fler än 2024."]
@@ -43,7 +43,7 @@ def test_pdf_is_tagged_titled_and_holds_the_headline(tmp_path):
 
 
 def test_a_pdf_that_failed_or_was_not_written_fails_its_report(tmp_path):
-    from evaluation.execute import NotebookJob, pdf_error_file, pdf_failures
+    from evaluation.publish.execute import NotebookJob, pdf_error_file, pdf_failures
 
     def job(name):
         html = tmp_path / f"{name}.html"

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from builders import FC_HEADER, PROGRAM_HEADER, write_csv, write_xlsx
 
-from evaluation.example import write_example
-from evaluation.reference import load_reference
+from evaluation.intake.reference import load_reference
+from evaluation.tools.example import write_example
 
 BLEKINGE = "10"
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import evaluation.publish as publishing
-from evaluation.exceptions import LockedError, ParameterError
-from evaluation.publish import (
+import evaluation.publish.staging as publishing
+from evaluation.errors import LockedError, ParameterError
+from evaluation.publish.staging import (
     RunLock,
     keep_failed,
     publish,
@@ -216,7 +216,7 @@ def test_code_version_falls_back_to_the_package_version_without_git(tmp_path, mo
 HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from evaluation.publish import RunLock
+    from evaluation.publish.staging import RunLock
     lock = RunLock(Path(sys.argv[1])).acquire()
     print("locked", flush=True)
     time.sleep(60)

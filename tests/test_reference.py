@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.config import EVIDENCE_CLASSES, REFERENCE_DIR
-from evaluation.exceptions import ParameterError
-from evaluation.reference import LEVELS, Match, load_reference
+from evaluation.errors import ParameterError
+from evaluation.intake.reference import LEVELS, Match, load_reference
+from evaluation.settings import EVIDENCE_CLASSES, REFERENCE_DIR
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "reference"

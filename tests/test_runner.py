@@ -16,11 +16,12 @@ import nbformat
 import pytest
 from builders import write_csv
 
-from evaluation import runner
-from evaluation.accessibility import DIGG_COMPLAINT_URL
 from evaluation.cli import main
-from evaluation.example import write_example
-from evaluation.reference import load_reference
+from evaluation.intake.reference import load_reference
+from evaluation.publish import runner
+from evaluation.publish.accessibility import DIGG_COMPLAINT_URL
+from evaluation.report import parameters
+from evaluation.tools.example import write_example
 
 BLEKINGE = "10"
 SCRIPT_NAME = "<script>alert('x')</script> Familjecentralen"
@@ -162,24 +163,31 @@ def test_failing_report_publishes_nothing_and_names_the_cell(tmp_path, monkeypat
     before = _tree_digest(out / "2026")
 
     broken = tmp_path / "notebooks"
-    shutil.copytree(runner.NOTEBOOKS, broken)
-    profile = nbformat.read(broken / runner.PROFILE, as_version=4)
+    shutil.copytree(parameters.NOTEBOOKS, broken)
+    profile = nbformat.read(broken / parameters.PROFILE, as_version=4)
     failing = next(i for i, c in enumerate(profile.cells)
                    if c.cell_type == "code" and "profile_overview" in c.source)
     profile.cells[failing].source = "raise ValueError('trasig cell')"
-    nbformat.write(profile, broken / runner.PROFILE)
-    monkeypatch.setattr(runner, "NOTEBOOKS", broken)
+    nbformat.write(profile, broken / parameters.PROFILE)
+    monkeypatch.setattr(parameters, "NOTEBOOKS", broken)
     capsys.readouterr()
 
     assert main(args) == 1
     err = capsys.readouterr().err
-    code_cell = 1 + sum(1 for c in profile.cells[:failing] if c.cell_type == "code")
     assert "Report 'kommuner/0980' failed in cell" in err
     assert "ValueError: trasig cell" in err
-    assert re.search(r"cell (\d+)", err).group(1) in {str(code_cell), str(code_cell + 1)}
     assert _tree_digest(out / "2026") == before
     kept = out / ".failed" / "2026" / "notebooks" / "kommunprofil-0980.ipynb"
-    assert "trasig cell" in kept.read_text(encoding="utf-8")
+    executed = nbformat.read(kept, as_version=4)
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    raised = next(c for c in code if "trasig cell" in c.source)
+    # The cell named is the one that raised, by its "In [N]" in the kept notebook: the
+    # code cells of the notebook before it, plus the parameters cell papermill injects.
+    injected = [c for c in code if "injected-parameters" in c.metadata.get("tags", [])]
+    before_failing = sum(1 for c in profile.cells[:failing] if c.cell_type == "code")
+    assert len(injected) == 1
+    assert raised.execution_count == before_failing + len(injected) + 1
+    assert re.search(r"failed in cell (\d+)", err).group(1) == str(raised.execution_count)
 
 
 def _published_state(out: Path) -> dict[str, str]:
@@ -235,7 +243,7 @@ def test_every_run_leaves_a_log_naming_what_it_did(gotland):
 
 
 def test_second_run_on_the_same_output_exits_at_once(gotland, capsys):
-    from evaluation.publish import RunLock
+    from evaluation.publish.staging import RunLock
 
     _, out, args = gotland
     with RunLock(out):

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from evaluation.cli import main
-from evaluation.example import write_example
-from evaluation.publish import RunLock
+from evaluation.publish.staging import RunLock
+from evaluation.tools.example import write_example
 
 GOTLAND = "09"
 

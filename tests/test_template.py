@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from openpyxl.utils.cell import range_to_tuple
 
-from evaluation.exceptions import ParameterError
-from evaluation.model import SOURCE_COLUMNS, RoundData, ValidationReport
-from evaluation.template import build_template, save_workbook, write_template
+from evaluation.errors import ParameterError
+from evaluation.intake.model import SOURCE_COLUMNS, RoundData, ValidationReport
+from evaluation.tools.template import build_template, save_workbook, write_template
 
 KOMMUN_HEADER = ["Kommun", "Lednings- eller samverkansgrupp finns", "Förskola ingår i gruppen",
                  "Skola ingår i gruppen", "Socialtjänst ingår i gruppen",
@@ -284,7 +284,7 @@ def _stripped(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_template_filled_in_reads_back_as_the_answers_typed(tmp_path):
-    from evaluation.validation import validate_round
+    from evaluation.intake.validation import validate_round
 
     folder = tmp_path / "2026"
     folder.mkdir()
@@ -311,7 +311,7 @@ def test_template_filled_in_reads_back_as_the_answers_typed(tmp_path):
 
 
 def test_prefilled_template_reads_back_identical_tables_but_for_the_counts(tmp_path):
-    from evaluation.validation import validate_round
+    from evaluation.intake.validation import validate_round
 
     expected = small_round()
     folder = tmp_path / "2026"
@@ -336,8 +336,8 @@ def test_prefilled_template_reads_back_identical_tables_but_for_the_counts(tmp_p
 
 @pytest.fixture(scope="module")
 def own_workbooks(tmp_path_factory: pytest.TempPathFactory):
-    from evaluation.template import write_municipality_templates
-    from evaluation.validation import validate_round
+    from evaluation.intake.validation import validate_round
+    from evaluation.tools.template import write_municipality_templates
 
     previous = validate_round("data/example", 2024)
     folder = tmp_path_factory.mktemp("send") / "enkater"
@@ -385,7 +385,7 @@ def test_headers_and_lists_are_protected_and_answer_cells_stay_editable(own_work
 
 
 def test_core_counts_and_group_sectors_are_marked_as_needed(own_workbooks):
-    from evaluation.template import _REQUIRED_FILL
+    from evaluation.tools.template import _REQUIRED_FILL
 
     _, paths = own_workbooks
     wb = openpyxl.load_workbook(paths[0])
@@ -412,7 +412,7 @@ def test_instructions_name_the_reference_period_and_print_on_one_page(own_workbo
 
 
 def test_reference_period_comes_from_the_configuration(tmp_path):
-    from evaluation.template import reference_period
+    from evaluation.tools.template import reference_period
 
     config = tmp_path / "config.toml"
     config.write_text('[survey]\nreference_period = "läsåret {previous}/{year}"\n',
@@ -425,7 +425,7 @@ def test_reference_period_comes_from_the_configuration(tmp_path):
 
 
 def test_missing_parent_folder_is_refused_not_created(tmp_path):
-    from evaluation.template import write_municipality_templates
+    from evaluation.tools.template import write_municipality_templates
 
     with pytest.raises(ParameterError, match="does not exist"):
         write_template(tmp_path / "no" / "such" / "t.xlsx", 2026)
@@ -438,7 +438,7 @@ def test_every_municipality_workbook_filled_in_reads_back_without_loss(own_workb
                                                                        tmp_path):
     import shutil
 
-    from evaluation.validation import validate_round
+    from evaluation.intake.validation import validate_round
 
     previous, paths = own_workbooks
     folder = tmp_path / "2026"

@@ -10,31 +10,31 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_indicators import _prog, make_reference, make_round
+from builders import make_reference, make_round, prog
 
-from evaluation.config import Settings
-from evaluation.results import compute_round
-from evaluation.uptake import uptake
+from evaluation.analysis.results import compute_round
+from evaluation.analysis.uptake import uptake
+from evaluation.settings import Settings
 
 ANSWERS = [{"municipality": code, "steering_group": True, "local_plan": True,
             "followup_routine": True} for code in ("1880", "1881", "1885")]
 
 ROUND_2024 = make_round(2024, kommun=ANSWERS, program=[
-    _prog("1880", "alfa", "preschool", 2, 20),
-    _prog("1880", "gamma", "social_services", 1, 10),
-    _prog("1881", "delta", "civil_society", 1, 3),
-    _prog("1885", "beta", "preschool", 3, 30),
+    prog("1880", "alfa", "preschool", 2, 20),
+    prog("1880", "gamma", "social_services", 1, 10),
+    prog("1881", "delta", "civil_society", 1, 3),
+    prog("1885", "beta", "preschool", 3, 30),
 ])
 ROUND_2026 = make_round(2026, kommun=[*ANSWERS, {"municipality": "1884",
                                                   "steering_group": False}], program=[
-    _prog("1880", "alfa", "preschool", 2, 25),
-    _prog("1880", "beta", "health_care", 1, 8),
-    _prog("1880", "gamma", "social_services", 0, 0),  # listed, but nothing offered
-    _prog("1881", "alfa", "school", 1, 4),
-    _prog("1885", "beta", "preschool", 2, 20),
-    _prog("1885", "beta", "school", 1, 10),
-    _prog("1885", "Eget program", "school", 1, 7, in_catalogue=False),
-    _prog("1884", "alfa", "preschool", 1, 6),
+    prog("1880", "alfa", "preschool", 2, 25),
+    prog("1880", "beta", "health_care", 1, 8),
+    prog("1880", "gamma", "social_services", 0, 0),  # listed, but nothing offered
+    prog("1881", "alfa", "school", 1, 4),
+    prog("1885", "beta", "preschool", 2, 20),
+    prog("1885", "beta", "school", 1, 10),
+    prog("1885", "Eget program", "school", 1, 7, in_catalogue=False),
+    prog("1884", "alfa", "preschool", 1, 6),
 ])
 
 

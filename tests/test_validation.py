@@ -15,8 +15,8 @@ from builders import (
     write_xlsx,
 )
 
-from evaluation.exceptions import InputError, StrictModeError
-from evaluation.validation import validate_round
+from evaluation.errors import InputError, StrictModeError
+from evaluation.intake.validation import validate_round
 
 
 def findings(result, severity=None, table=None):
@@ -349,7 +349,7 @@ def test_scb_export_missing_ages_stops_the_round(tmp_path):
 
 
 def test_every_finding_has_a_swedish_reason_label(tmp_path):
-    from evaluation.reasons import REASONS
+    from evaluation.intake.reasons import REASONS
 
     rows = [["Norra", "ABC", "Skola", "1", "8", "", "", "", "", ""],
             ["Nora", "ABC", "Skola", "1", "-1", "", "", "", "", ""],

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from builders import PROGRAM_ROWS, write_round
 
-from evaluation.validation import validate_round
-from evaluation.validation_report import (
+from evaluation.intake.validation import validate_round
+from evaluation.intake.validation_report import (
     count_by_reason,
     full_report_path,
     write_full_report,
@@ -55,7 +55,7 @@ def test_full_report_keeps_every_value_and_lives_outside_the_round(tmp_path):
 
 
 def test_a_row_with_several_findings_of_one_reason_counts_once(tmp_path):
-    from evaluation.model import Finding
+    from evaluation.intake.model import Finding
 
     findings = [Finding("warning", "kommun", "a.csv", "", 4, "Skola", "", "blank",
                         reason="yesno_blank"),

@@ -1,0 +1,1 @@
+"""Indicators: the registry of follow-up indicators and the measure behind each."""

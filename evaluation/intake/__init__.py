@@ -1,0 +1,1 @@
+"""Intake: read, match and validate a round's files into tidy tables and findings."""

@@ -1,0 +1,2 @@
+"""Report: what pages show, from the published round result only: text, tables,
+charts, maps, methods."""

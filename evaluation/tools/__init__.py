@@ -1,0 +1,2 @@
+"""Tools for collecting a round: the survey template, synthetic example rounds,
+feedback workbooks and the collection status."""
