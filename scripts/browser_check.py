@@ -98,11 +98,41 @@ def find_rounds(out: Path) -> list[int]:
                   if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
 
 
+NATIONAL_OVERVIEW = "nationell.html"
+
+
+def is_national(out: Path, year: int) -> bool:
+    """A national round (`run --region all`) has the overview and a folder per county."""
+    return (out / str(year) / NATIONAL_OVERVIEW).is_file()
+
+
+def _lowest_profile(folder: Path) -> str | None:
+    profiles = sorted(folder.glob("*.html"), key=lambda p: (not p.stem.isdigit(), p.stem))
+    return profiles[0].stem if profiles else None
+
+
+def _national_county(out: Path, year: int, municipality: str | None) -> tuple[str, str]:
+    """The county (and profile) a national check opens: the given municipality's
+    county (its code's first two digits), else the lowest county code with a profile."""
+    folder = out / str(year)
+    if municipality is not None:
+        return municipality[:2], municipality
+    counties = sorted(p.name for p in folder.iterdir()
+                      if p.is_dir() and p.name.isdigit() and len(p.name) == 2)
+    for cc in counties:
+        code = _lowest_profile(folder / cc / "kommuner")
+        if code:
+            return cc, code
+    return (counties[0] if counties else "<län>"), "<code>"
+
+
 def select_pages(out: Path, year: int | None = None,
                  municipality: str | None = None) -> list[Page]:
     """One page of each kind: the site index, the accessibility statement, the round
     page, its regional report, its methods page and one municipality profile (the
-    given code, else the lowest code).
+    given code, else the lowest code). A national round adds its own round page,
+    overview and methods page, and opens the county pages of one county (the given
+    municipality's, else the lowest county code with a profile).
 
     A page that should exist but does not is still returned, so the check reports it."""
     if not out.is_dir():
@@ -115,24 +145,36 @@ def select_pages(out: Path, year: int | None = None,
     elif year not in rounds:
         raise UsageError(f"no round {year} in {out}; rounds found: "
                          + ", ".join(str(r) for r in rounds))
+    site = [Page("site index", "index.html"),
+            Page("accessibility statement", "tillganglighet.html")]
+    if is_national(out, year):
+        cc, code = _national_county(out, year, municipality)
+        county = f"{year}/{cc}"
+        return [*site,
+                Page("national round index", f"{year}/index.html"),
+                Page("national overview", f"{year}/{NATIONAL_OVERVIEW}"),
+                Page("national methods page", f"{year}/metoder.html"),
+                Page("round index", f"{county}/index.html"),
+                Page("regional report", f"{county}/regional.html"),
+                Page("methods page", f"{county}/metoder.html"),
+                Page("municipality profile", f"{county}/kommuner/{code}.html")]
     if municipality is None:
-        profiles = sorted((out / str(year) / "kommuner").glob("*.html"),
-                          key=lambda p: (not p.stem.isdigit(), p.stem))
-        code = profiles[0].stem if profiles else "<code>"
+        code = _lowest_profile(out / str(year) / "kommuner") or "<code>"
     else:
         code = municipality
-    return [
-        Page("site index", "index.html"),
-        Page("accessibility statement", "tillganglighet.html"),
-        Page("round index", f"{year}/index.html"),
-        Page("regional report", f"{year}/regional.html"),
-        Page("methods page", f"{year}/metoder.html"),
-        Page("municipality profile", f"{year}/kommuner/{code}.html"),
-    ]
+    return [*site,
+            Page("round index", f"{year}/index.html"),
+            Page("regional report", f"{year}/regional.html"),
+            Page("methods page", f"{year}/metoder.html"),
+            Page("municipality profile", f"{year}/kommuner/{code}.html")]
 
 
 def missing_pdfs(out: Path, year: int) -> list[Problem]:
-    """The round's PDFs that are missing: the regional report's and every profile's."""
+    """The round's PDFs that are missing: the regional report's and every profile's.
+    A national run prints no PDFs (each county's own run does): its pages link none,
+    and the link check covers what they do link."""
+    if is_national(out, year):
+        return []
     folder = out / str(year)
     wanted = [folder / "regional.pdf"]
     wanted += [p.with_suffix(".pdf") for p in sorted((folder / "kommuner").glob("*.html"))]

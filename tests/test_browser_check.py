@@ -52,6 +52,33 @@ def test_given_round_and_municipality_are_the_ones_opened(tmp_path):
     ]
 
 
+def _national(tmp_path: Path) -> Path:
+    out = tmp_path / "reports"
+    round_dir = out / "2026"
+    for name in ("index.html", "nationell.html", "metoder.html", "09/index.html",
+                 "09/regional.html", "10/index.html", "10/kommuner/1082.html",
+                 "10/kommuner/1080.html"):
+        (round_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (round_dir / name).write_text("<html></html>")
+    return out
+
+
+def test_national_round_opens_its_own_pages_and_one_county_with_a_profile(tmp_path):
+    pages = bc.select_pages(_national(tmp_path))
+    assert [(p.kind, p.path) for p in pages][2:] == [
+        ("national round index", "2026/index.html"),
+        ("national overview", "2026/nationell.html"),
+        ("national methods page", "2026/metoder.html"),
+        ("round index", "2026/10/index.html"),
+        ("regional report", "2026/10/regional.html"),
+        ("methods page", "2026/10/metoder.html"),
+        ("municipality profile", "2026/10/kommuner/1080.html"),
+    ]
+    assert [p.path for p in bc.select_pages(_national(tmp_path / "b"), 2026, "0980")][-1] \
+        == "2026/09/kommuner/0980.html"
+    assert bc.missing_pdfs(_national(tmp_path / "c"), 2026) == []  # a national run prints none
+
+
 def test_unknown_round_is_a_usage_error_naming_the_rounds_found(tmp_path):
     with pytest.raises(bc.UsageError, match=r"no round 2028 in .*; rounds found: 2024, 2026"):
         bc.select_pages(_published(tmp_path), 2028)

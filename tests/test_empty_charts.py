@@ -47,9 +47,9 @@ def test_profile_trends_with_every_value_withheld_are_sentences_not_charts(
     assert figures == []
     assert [str(s) for s in shown] == [
         no_chart("Föräldrar i program per 1 000 barn 0–17 år, Ljusnarsberg",
-                 "alla värden är skyddade (”..”), eftersom de bygger på för få föräldrar"),
+                 "alla värden är skyddade (”..”): de bygger på för få föräldrar"),
         no_chart("Evidensbaserade program per kommun, Ljusnarsberg",
-                 "alla värden är skyddade (”..”), eftersom de bygger på för få föräldrar"),
+                 "alla värden är skyddade (”..”): de bygger på för få föräldrar"),
     ]
 
 
@@ -65,5 +65,5 @@ def test_profile_headline_with_every_value_withheld_says_so_in_sentences(withhel
     sentences = headline.profile_sentences(withheld_everywhere, CODE)
     assert sentences == [
         "För 16 indikatorer finns ingen status, eftersom värdet saknas eller är skyddat.",
-        "Totalt 18 värden visas inte, eftersom de bygger på för få föräldrar (röjandeskydd).",
+        "Här visas inte 18 värden, eftersom de bygger på för få föräldrar (röjandeskydd).",
     ]

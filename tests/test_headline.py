@@ -165,3 +165,44 @@ def test_headline_html_escapes_and_lists_each_sentence():
     assert [(li.get_text(), li.decode_contents()) for li in items] == [
         ("A < B.", "A &lt; B."), ("C.", "C.")]
     assert h.plain(html) == "I korthet A &lt; B. C."
+
+
+# -- large numbers (a national round): a word opens every sentence, never a figure
+
+
+def test_census_change_over_hundreds_of_municipalities_opens_with_a_word():
+    rows = [row(2024, "3.4", 48 / 265, numerator=48, denominator=265),
+            row(2026, "3.4", 117 / 278, numerator=117, denominator=278),
+            row(2024, "D.1", 265 / 290, numerator=265, denominator=290),
+            row(2026, "D.1", 278 / 290, numerator=278, denominator=290)]
+    found = h.largest_changes(pd.DataFrame(rows), pd.DataFrame(), 2026, 2024, COUNTY)
+    assert [c.text for c in found] == [
+        "Nu har 117 av 278 kommuner en rutin för systematisk uppföljning, 69 fler än 2024.",
+        "Den här omgången besvarade 278 av 290 kommuner enkäten, 13 fler än 2024."]
+
+
+def test_many_baseline_indicators_are_counted_without_a_figure_first():
+    assert h.status_sentences({"uppnått": 2, "baslinje": 14}) == [
+        "Av 16 indikatorer med mål är två uppnådda.",
+        "För 14 indikatorer finns bara en mätning än, så riktningen går inte att bedöma."]
+
+
+@pytest.mark.parametrize(("answered", "total", "where", "expected"), [
+    (11, 12, "", "Elva av tolv kommuner besvarade enkäten 2026."),
+    (12, 12, "", "Alla tolv kommuner besvarade enkäten 2026."),
+    (278, 290, " i landet", "Av 290 kommuner i landet besvarade 278 enkäten 2026."),
+])
+def test_who_answered_is_said_in_words_or_opens_with_a_word(answered, total, where, expected):
+    assert h.answered_sentence(answered, total, 2026, where) == expected
+
+
+def test_national_headline_adds_how_many_counties_sent_data():
+    rows = [row(2026, "2.1", 1.0, "uppnått", area="00", level="country")]
+    country = result(rows, previous=None)
+    country.region = "00"
+    counties = pd.DataFrame({"code": ["09", "10", "18"], "reported": [True, True, False]})
+    national = SimpleNamespace(country=country, county_table=counties)
+    assert h.national_sentences(national) == [
+        "Den enda indikatorn med mål är uppnådd.",
+        "Omgången 2026 är den första, så det finns ingen förändring att beskriva än.",
+        "Uppgifter kom från två av tre län."]

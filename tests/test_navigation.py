@@ -92,3 +92,18 @@ def test_heading_ids_stay_unique():
     page = nav.finish_page("<main><h2>Program</h2><h2>Program</h2></main>")
     ids = [h.get("id") for h in BeautifulSoup(page, "html.parser").find_all("h2")]
     assert ids == ["program", "program-2"]
+
+
+def test_reference_page_lists_its_subsections_under_each_section():
+    body = ('<main><nav aria-labelledby="innehall-rubrik" class="innehall"></nav>'
+            "<h2>Indikatorer</h2><h3>Målområde 1</h3><h3>Målområde 2</h3>"
+            "<h2>Gemensamma regler</h2><h3>Tomma svar</h3><h4>Detalj</h4></main>")
+    page = nav.finish_page(body, depth=3)
+    assert '<h3 id="målområde-1">Målområde 1</h3>' in page and "<h4>Detalj</h4>" in page
+    assert ('<ol><li><a href="#indikatorer">Indikatorer</a><ol>'
+            '<li><a href="#målområde-1">Målområde 1</a></li>'
+            '<li><a href="#målområde-2">Målområde 2</a></li></ol></li>'
+            '<li><a href="#gemensamma-regler">Gemensamma regler</a><ol>'
+            '<li><a href="#tomma-svar">Tomma svar</a></li></ol></li></ol>') in page
+    # a report keeps its table of contents to the sections
+    assert "målområde-1" not in nav.finish_page(body)

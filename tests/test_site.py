@@ -86,10 +86,16 @@ def test_round_page_links_every_report_and_download_and_all_resolve(tmp_path):
     page = make_round(tmp_path, 2026)
     write_site_index(tmp_path)
 
-    hrefs = Links(page.read_text(encoding="utf-8")).hrefs
-    assert set(hrefs) == {"../index.html", "regional.html", "kommuner/1880.html",
-                          "kommuner/1814.html", "indicators.csv", "indicators.xlsx",
-                          "validation.csv", "manifest.json"}
+    links = Links(page.read_text(encoding="utf-8"))
+    files = {h for h in links.hrefs if not h.startswith("#")}
+    assert files == {"../index.html", "regional.html", "kommuner/1880.html",
+                     "kommuner/1814.html", "indicators.csv", "indicators.xlsx",
+                     "validation.csv", "manifest.json"}
+    # the table of contents leads to every section heading of the page
+    anchors = [h[1:] for h in links.hrefs if h.startswith("#")]
+    assert anchors == [a["id"] for t, a in links.tags if t == "h2" and a.get("id")
+                       and a["id"] != "innehall-rubrik"]
+    assert anchors == ["rapporter", "kommunprofiler", "status-mot-målen", "data-att-ladda-ned"]
     assert broken_links(page) == []
     assert broken_links(tmp_path / "index.html") == []
 
@@ -211,7 +217,8 @@ def test_round_page_shows_the_change_column_frame_and_pdf_links(tmp_path):
     assert status_by_row(page)["1.4"] == (["status", "status-ingen-saker"],
                                           "ingen säker förändring")
     assert page.index("Syntetiska exempeldata") < page.index("Tre uppnådda.") \
-        < page.index("<h2>Rapporter</h2>")
+        < page.index('<h2 id="innehall-rubrik">Innehåll</h2>') \
+        < page.index('<h2 id="rapporter">Rapporter</h2>')
     assert page.index('<header class="sidhuvud">') < page.index("<main>") \
         < page.index('<footer class="sidfot">')
     assert '<a href="kommuner/1880.pdf">PDF-version för Örebro</a>' in page

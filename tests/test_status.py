@@ -62,6 +62,17 @@ def test_target_met_is_achieved_even_in_the_first_round():
     assert status_of(tidy(row(2024, "3.1", 12, 12)), 2024, "3.1") == ACHIEVED
 
 
+def test_each_row_keeps_its_own_status_when_stacked_frames_share_index_labels():
+    """The country's rows judged beside municipality rows from other frames (a
+    national round): the same labels 0, 1, … must not swap their statuses."""
+    county = tidy(row(2024, "3.3", 9, 12), row(2026, "3.3", 12, 12))
+    municipal = tidy(row(2024, "3.3", 0, 1, area="1880", level="municipality"),
+                     row(2026, "3.3", 0, 1, area="1880", level="municipality"))
+    stacked = assign_status(pd.concat([county, municipal]))
+    assert list(stacked.index) == [0, 1, 0, 1]
+    assert stacked["status"].tolist() == [BASELINE, ACHIEVED, BASELINE, NOT_ON_TRACK]
+
+
 def test_two_rounds_extend_the_change_in_a_straight_line_to_2030():
     # 9/12 -> 10/12 over 2024–2026: +1/12 per two years, four years left: 10/12 + 2/12 = 1.
     on_track = tidy(row(2024, "3.3", 9, 12), row(2026, "3.3", 10, 12))

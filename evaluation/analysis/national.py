@@ -157,9 +157,10 @@ def compute_country(rounds: Iterable[RoundData], reference: Reference, settings:
                            for c in counties.values()], ignore_index=True) \
         if counties else internal.iloc[0:0]
     # judged with every municipality: the fixed population of the census shares
-    judged = assign_status(pd.concat([country, municipal]), level)
+    # one index over both, or the statuses of one would land on rows of the other
+    judged = assign_status(pd.concat([country, municipal], ignore_index=True), level)
     country = judged.loc[judged["level"] == COUNTY]
-    change = changes(pd.concat([country, municipal]), level)
+    change = changes(pd.concat([country, municipal], ignore_index=True), level)
     change = change.loc[change["level"] == COUNTY].reset_index(drop=True)
     current = ordered[-1]
     municipalities = whole.county_municipalities(COUNTRY_CODE)

@@ -429,9 +429,12 @@ def assign_status(history: pd.DataFrame | Sequence[pd.DataFrame], level: float =
     when there are any (the fixed population of census shares).
     """
     table = _as_table(history).copy()
+    labels = table.index  # judged by position: two frames stacked may share labels
+    table = table.reset_index(drop=True)
     judged = _assessments(table, level, target_year)
     status = {index: a.status for index, (_, a) in judged.items()}
     table["status"] = pd.Series(status, dtype="str").reindex(table.index)
+    table.index = labels
     return table
 
 

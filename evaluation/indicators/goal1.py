@@ -107,7 +107,7 @@ share_completed = indicator(
     parent_counts=("numerator", "denominator", "complement"),
     programme_counts=COMPLETED,
     blanks="Endast programrader där både påbörjat och fullföljt är ifyllda räknas.",
-    coverage_of="1.4", coverage_text="deltagare har uppgift om fullföljande",
+    coverage_of="1.4", coverage_text="deltagare som har uppgift om fullföljande",
 )(parent_share(COMPLETED))
 
 

@@ -15,11 +15,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from evaluation.errors import ParameterError
 from evaluation.publish.navigation import (
     METHODS_PAGE,
     STATEMENT_PAGE,
     breadcrumb_html,
+    contents,
+    finish_page,
     footer_html,
     publisher,
 )
@@ -102,5 +106,5 @@ def write_statement(out_dir: Path, settings: object,
     page = _environment().get_template("site_accessibility.html.j2").render(
         s=values, site_name=site_name, complaint_url=DIGG_COMPLAINT_URL,
         compliance_text=COMPLIANCE[values["compliance"]], updated=today.isoformat(),
-        **frame.parts())
-    return _write(out_dir / STATEMENT_PAGE, page)
+        contents=Markup(contents()), **frame.parts())
+    return _write(out_dir / STATEMENT_PAGE, finish_page(page))

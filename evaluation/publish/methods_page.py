@@ -14,11 +14,13 @@ from markupsafe import Markup
 from evaluation.publish.navigation import (
     METHODS_PAGE,
     STATEMENT_PAGE,
+    area_name,
     breadcrumb_html,
     contents,
     finish_page,
     footer_html,
     publisher,
+    round_title,
 )
 from evaluation.publish.site import PageFrame, _environment, _write
 from evaluation.report.methods import methods_markdown
@@ -38,14 +40,13 @@ def write_methods_page(folder: Path, result: object, published: dt.date | None =
     published = published or dt.date.today()
     frame = PageFrame(
         header=breadcrumb_html([("Alla uppföljningar", site + "index.html"),
-                                (f"Uppföljning {result.year}, {result.region_name}",
-                                 "index.html"),
+                                (round_title(result), "index.html"),
                                 ("Metoder och definitioner", None)]),
         footer=footer_html(publisher(result.settings), published, METHODS_PAGE,
                            site + STATEMENT_PAGE, [(f"Uppföljning {result.year}",
                                                     "index.html")]),
     )
     page = _environment().get_template("site_methods.html.j2").render(
-        year=result.year, region_name=result.region_name,
+        year=result.year, region_name=area_name(result),
         body=Markup(methods_html(result.settings)), **frame.parts())
-    return _write(Path(folder) / METHODS_PAGE, finish_page(page))
+    return _write(Path(folder) / METHODS_PAGE, finish_page(page, depth=3))

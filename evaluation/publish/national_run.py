@@ -31,6 +31,7 @@ from evaluation.intake.validation_report import (
 )
 from evaluation.publish.downloads import write_indicator_files
 from evaluation.publish.execute import NotebookJob
+from evaluation.publish.methods_page import write_methods_page
 from evaluation.publish.site import Link, write_national_index
 from evaluation.publish.site_pages import national_frame, write_site_pages
 from evaluation.publish.staging import publish, staging, write_manifest
@@ -40,8 +41,8 @@ from evaluation.publish.steps import (
     record_withheld,
     write_county_pages,
 )
+from evaluation.report.national_report import status_rows
 from evaluation.report.parameters import PROFILE, REGIONAL, check_names, notebook
-from evaluation.report.sections import status_rows
 from evaluation.settings import Settings
 from evaluation.text import swedish_sort_key
 
@@ -118,12 +119,17 @@ def _write_round_files(result: NationalResult, stage: Path, inputs: list[Path],
     counties = []
     for row in sorted(frame.loc[frame["reported"]].to_dict("records"),
                       key=lambda r: swedish_sort_key(r["name"])):
+        many = "kommun" if row["municipalities"] == 1 else "kommuner"
         counties.append(Link(row["name"], f"{row['code']}/index.html",
-                             f"{row['answered']} av {row['municipalities']} kommuner svarade"))
+                             f"{row['answered']} av {row['municipalities']} {many} svarade",
+                             report=f"{row['code']}/regional.html"))
     without = sorted(frame.loc[~frame["reported"], "name"], key=swedish_sort_key)
     reports = [Link("Nationell översikt", "nationell.html",
                     f"Länen sida vid sida på varje indikator, med rikets värde {result.year}")]
-    write_national_index(stage, result.year, reports, counties, status_rows(result.country),
+    write_methods_page(stage, result.country)
+    reports.append(Link("Metoder och definitioner", "metoder.html",
+                        "Hur varje indikator beräknas och bedöms"))
+    write_national_index(stage, result.year, reports, counties, status_rows(result),
                          downloads(), without_report=without,
                          frame=national_frame(result.country))
 

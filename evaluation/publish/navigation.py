@@ -19,6 +19,8 @@ from html import escape, unescape
 from evaluation.text import swedish_sort_key
 
 METHODS_PAGE = "metoder.html"
+#: What the pages of a national round call their area.
+NATIONAL_AREA = "hela landet"
 STATEMENT_PAGE = "tillganglighet.html"
 #: Publisher named in every footer when the configuration names none.
 DEFAULT_PUBLISHER = "Exempelregionen (exempelsajt, ingen verklig myndighet)"
@@ -29,7 +31,8 @@ _BREADCRUMB = re.compile(r'<nav[^>]*\sclass="sokvag"[^>]*>.*?</nav>', re.DOTALL)
 _NEIGHBOURS = re.compile(r'<nav[^>]*\sclass="grannar"[^>]*>.*?</nav>', re.DOTALL)
 _FOOTER = re.compile(r'<footer[^>]*\sclass="sidfot"[^>]*>.*?</footer>', re.DOTALL)
 _PLACEHOLDER = re.compile(r'<nav[^>]*\sclass="innehall"[^>]*>\s*</nav>')
-_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<body>.*?)</h2>", re.DOTALL)
+_H2 = re.compile(r"<h(?P<level>2)(?P<attrs>[^>]*)>(?P<body>.*?)</h2>", re.DOTALL)
+_H2_H3 = re.compile(r"<h(?P<level>[23])(?P<attrs>[^>]*)>(?P<body>.*?)</h(?P=level)>", re.DOTALL)
 _ID = re.compile(r'\sid="([^"]*)"')
 _TAG = re.compile(r"<[^>]+>")
 
@@ -55,6 +58,21 @@ def place(result: object, code: str | None = None) -> Place:
     extra = getattr(result, "extra", {}) or {}
     to_round = "" if code is None else "../"
     return Place(to_round, to_round + str(extra.get("site_root", "../")))
+
+
+def area_name(result: object) -> str:
+    """The round's area as a page names it: the county, or "hela landet" for the country
+    of a national round (whose tables call it "Riket")."""
+    from evaluation.analysis.national import COUNTRY_CODE
+
+    if getattr(result, "region", None) == COUNTRY_CODE:
+        return NATIONAL_AREA
+    return str(result.region_name)
+
+
+def round_title(result: object) -> str:
+    """"Uppföljning 2026, Örebro län": the round page's name in every path."""
+    return f"Uppföljning {result.year}, {area_name(result)}"
 
 
 def publisher(settings: object) -> str:
@@ -97,16 +115,17 @@ class _Html(str):
         return str(self)
 
 
-def breadcrumb(result: object, code: str | None = None) -> _Html:
-    """A report's path: all rounds › the round › the page; a profile also links the
+def breadcrumb(result: object, code: str | None = None, page: str = "Regionrapport") -> _Html:
+    """A report's path: all rounds › the round › the page (`page` names a report in the
+    round folder: the regional report, the national overview); a profile also links the
     county report and its neighbours in the list."""
     where = place(result, code)
     items: list[tuple[str, str | None]] = [
         ("Alla uppföljningar", where.site()),
-        (f"Uppföljning {result.year}, {result.region_name}", where.round()),
+        (round_title(result), where.round()),
     ]
     if code is None:
-        return _Html(breadcrumb_html([*items, ("Regionrapport", None)]))
+        return _Html(breadcrumb_html([*items, (page, None)]))
     names = result.municipalities.set_index("code")["short_name"].astype(str)
     items += [("Regionrapport", where.round("regional.html")), (names[code], None)]
     before, after = neighbours(result, code)
@@ -156,9 +175,9 @@ def methods_link(result: object, code: str | None = None) -> _Html:
                  f"{_link(href, 'Metoder och definitioner')}.</p>")
 
 
-def frame(result: object, code: str | None = None) -> _Html:
+def frame(result: object, code: str | None = None, page: str = "Regionrapport") -> _Html:
     """The path and the footer of a report; `finish_page` moves them into place."""
-    return _Html(breadcrumb(result, code) + footer(result, code))
+    return _Html(breadcrumb(result, code, page) + footer(result, code))
 
 
 def slug(text: str) -> str:
@@ -172,9 +191,10 @@ def _heading_text(body: str) -> str:
     return " ".join(unescape(_TAG.sub("", body)).split())
 
 
-def finish_page(html: str) -> str:
+def finish_page(html: str, depth: int = 2) -> str:
     """Place the path before `<main>` and the footer after it, give every h2 an id,
-    and fill the table of contents (if the page has one) from the h2 headings."""
+    and fill the table of contents (if the page has one) from the h2 headings; with
+    `depth` 3 the h3 headings too, listed under their h2 (a long reference page)."""
     crumb = None if '<header class="sidhuvud">' in html else _BREADCRUMB.search(html)
     if crumb:
         html = html[:crumb.start()] + html[crumb.end():]
@@ -189,10 +209,10 @@ def finish_page(html: str) -> str:
         html = html[:foot.start()] + html[foot.end():]
         html = html.replace("</main>", "</main>\n" + foot.group(0), 1)
     used: set[str] = set(_ID.findall(html))
-    entries: list[tuple[str, str]] = []
+    entries: list[tuple[str, str, list[tuple[str, str]]]] = []
 
     def name(match: re.Match) -> str:
-        attrs, body = match.group("attrs"), match.group("body")
+        level, attrs, body = match.group("level"), match.group("attrs"), match.group("body")
         text = _heading_text(body)
         found = _ID.search(attrs)
         if found:
@@ -203,11 +223,15 @@ def finish_page(html: str) -> str:
                 ident, n = f"{slug(text)}-{n}", n + 1
             used.add(ident)
             attrs += f' id="{ident}"'
-        if ident != "innehall-rubrik":
-            entries.append((ident, text))
-        return f"<h2{attrs}>{body}</h2>"
+        if ident == "innehall-rubrik":
+            pass
+        elif level == "2" or not entries:
+            entries.append((ident, text, []))
+        else:
+            entries[-1][2].append((ident, text))
+        return f"<h{level}{attrs}>{body}</h{level}>"
 
-    html = _H2.sub(name, html)
+    html = (_H2_H3 if depth >= 3 else _H2).sub(name, html)
     placeholder = _PLACEHOLDER.search(html)
     if placeholder:
         html = (html[:placeholder.start()] + contents_html(entries)
@@ -215,9 +239,16 @@ def finish_page(html: str) -> str:
     return html
 
 
-def contents_html(entries: Sequence[tuple[str, str]] | Mapping[str, str]) -> str:
-    """A table of contents from (id, text) pairs, for pages made without a notebook."""
+def contents_html(entries: Sequence[tuple] | Mapping[str, str]) -> str:
+    """A table of contents from (id, text) pairs, for pages made without a notebook;
+    an entry (id, text, [(id, text), …]) lists its subsections under it."""
     pairs = entries.items() if isinstance(entries, Mapping) else entries
-    items = "".join(f'<li><a href="#{escape(i)}">{escape(t)}</a></li>' for i, t in pairs)
+
+    def item(entry: tuple) -> str:
+        ident, text, *rest = entry
+        sub = "".join(item(s) for s in (rest[0] if rest else ()))
+        return (f'<li><a href="#{escape(ident)}">{escape(text)}</a>'
+                f'{f"<ol>{sub}</ol>" if sub else ""}</li>')
+
     return ('<nav class="innehall" aria-labelledby="innehall-rubrik">'
-            f'<h2 id="innehall-rubrik">Innehåll</h2><ol>{items}</ol></nav>')
+            f'<h2 id="innehall-rubrik">Innehåll</h2><ol>{"".join(map(item, pairs))}</ol></nav>')

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from evaluation.errors import ParameterError
+from evaluation.publish.navigation import contents, finish_page
 from evaluation.report.style import STATUS_STYLE
 from evaluation.vocab import (
     ACHIEVED,
@@ -55,6 +56,8 @@ class Link:
     municipality: bool = False
     #: The page's PDF version, relative to the round folder, if there is one.
     pdf: str = ""
+    #: A county's regional report, for a county listed on a national round's page.
+    report: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,14 +183,15 @@ def write_round_index(
         status_rows=_status_rows(status_rows),
         downloads=files,
         published=(published or dt.date.today()).isoformat(),
+        contents=Markup(contents()),
         **(frame or PageFrame()).parts(),
     )
-    return _write(round_dir / "index.html", page)
+    return _write(round_dir / "index.html", finish_page(page))
 
 
 def _check_links(folder: Path, links: Sequence[Link]) -> None:
     for link in links:
-        for href in (link.href, link.pdf):
+        for href in (link.href, link.pdf, link.report):
             if not href:
                 continue
             _check_relative(href)
@@ -225,9 +229,10 @@ def write_national_index(
         status_rows=_status_rows(status_rows),
         downloads=files,
         published=(published or dt.date.today()).isoformat(),
+        contents=Markup(contents()),
         **(frame or PageFrame()).parts(),
     )
-    return _write(round_dir / "index.html", page)
+    return _write(round_dir / "index.html", finish_page(page))
 
 
 def published_rounds(out_dir: Path) -> list[int]:

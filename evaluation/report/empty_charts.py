@@ -46,7 +46,7 @@ def reason(table: pd.DataFrame, indicator: str, *, area_code: str | None = None,
         return ("värdena är antingen skyddade (”..”, de bygger på för få föräldrar) eller "
                 "saknas (”–”)")
     if withheld:
-        return "alla värden är skyddade (”..”), eftersom de bygger på för få föräldrar"
+        return "alla värden är skyddade (”..”): de bygger på för få föräldrar"
     return "uppgift saknas (”–”) för alla omgångar"
 
 

@@ -3,8 +3,8 @@
 A board member should learn from a few Swedish sentences how many targets are
 met, on track, not on track or without a sure change, and which changes since
 the previous round are the largest. One function per page kind writes them
-(`regional_sentences`, `round_sentences`, `profile_sentences`,
-`goal_area_sentences`); each reads only the tidy indicator and change tables
+(`regional_sentences`, `national_sentences`, `round_sentences`,
+`profile_sentences`, `goal_area_sentences`); each reads only the tidy indicator and change tables
 and the statuses as strings, so the sentences follow whatever the tables say.
 
 Klarspråk: short sentences; numbers up to twelve in words; no sentence starts
@@ -36,6 +36,11 @@ def number_word(n: int, neuter: bool = False) -> str:
     return _WORDS[n] if 0 <= n < len(_WORDS) else fmt.number(n)
 
 
+def in_words(n: int) -> bool:
+    """Whether `number_word` writes `n` in words (so a sentence may open with it)."""
+    return 0 <= int(n) < len(_WORDS)
+
+
 def sentence(text: str) -> str:
     """A sentence with a capital first letter; one that would start with a figure
     gets "Totalt" in front, so that no sentence starts with a digit."""
@@ -46,6 +51,19 @@ def sentence(text: str) -> str:
         text = "Totalt " + text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def answered_sentence(answered: int, total: int, year: int, where: str = "") -> str:
+    """"Elva av tolv kommuner besvarade enkäten 2026." ("Alla tolv …" when all did);
+    with figures the sentence opens with a word: "Av 290 kommuner i landet besvarade
+    278 enkäten 2026."."""
+    if answered == total:
+        return sentence(f"Alla {number_word(total)} kommuner{where} besvarade enkäten {year}")
+    if in_words(answered):
+        return sentence(f"{number_word(answered)} av {number_word(total)} kommuner{where} "
+                        f"besvarade enkäten {year}")
+    return sentence(f"Av {number_word(total)} kommuner{where} besvarade "
+                    f"{number_word(answered)} enkäten {year}")
 
 
 def and_list(items: Sequence[str]) -> str:
@@ -115,7 +133,10 @@ def status_sentences(counts: Mapping[str, int]) -> list[str]:
     elif parts:
         out.append(sentence(f"Av {number_word(total)} {noun} med mål är {and_list(parts)}"))
     if n := counts.get(BASELINE, 0):
-        if parts:
+        if parts and not in_words(n):  # "För 14 indikatorer", never "14 indikatorer" first
+            out.append(sentence(f"För {_count_phrase(n, 'indikator', 'indikatorer')} finns "
+                                "bara en mätning än, så riktningen går inte att bedöma"))
+        elif parts:
             out.append(sentence(f"{_count_phrase(n, 'indikator', 'indikatorer')} har bara en "
                                 "mätning än, så riktningen går inte att bedöma"))
         else:
@@ -164,14 +185,20 @@ def _census_sentence(ind: Indicator, now: Mapping, before: Mapping, previous_yea
     diff = num - int(before["numerator"])
     has = ind.has
     tail = _more_fewer(diff, previous_year)
+    share = f"{number_word(num)} av {number_word(den)}"
     if ind.did:
+        if num != den and not in_words(num):  # a figure would open the sentence
+            verb, _, rest = ind.did.partition(" ")
+            return sentence(f"Den här omgången {verb} {share} kommuner {rest}, {tail}")
         subject = "Alla" if num == den else f"{number_word(num)} av"
         return sentence(f"{subject} {number_word(den)} kommuner {ind.did}, {tail}")
     if not has:
-        return sentence(f"{ind.title}: {number_word(num)} av {number_word(den)}, {tail}")
+        return sentence(f"{ind.title}: {share}, {tail}")
     if num == den:
         return sentence(f"Alla {number_word(den)} kommuner har nu {has}, {tail}")
-    return sentence(f"{number_word(num)} av {number_word(den)} kommuner har nu {has}, {tail}")
+    if not in_words(num):
+        return sentence(f"Nu har {share} kommuner {has}, {tail}")
+    return sentence(f"{share} kommuner har nu {has}, {tail}")
 
 
 def _definite(title: str) -> str:
@@ -265,6 +292,19 @@ def regional_sentences(result: object) -> list[str]:
     return out
 
 
+def national_sentences(result: object) -> list[str]:
+    """The national overview's headline: the country's statuses and its three largest
+    changes (as a regional report's), then how many counties sent data."""
+    return [*regional_sentences(result.country), counties_sentence(result.county_table)]
+
+
+def counties_sentence(county_table: pd.DataFrame) -> str:
+    """"Uppgifter kom från 19 av 21 län." (a county reports when any data came in)."""
+    reported = int(county_table["reported"].sum())
+    return sentence(f"Uppgifter kom från {number_word(reported, True)} av "
+                    f"{number_word(len(county_table), True)} län")
+
+
 def round_sentences(result: object) -> list[str]:
     """The round page's headline: the county's statuses and the two largest changes."""
     r = result
@@ -309,8 +349,9 @@ def profile_sentences(result: object, code: str) -> list[str]:
                            & (r.indicators["area_code"] == code)]
     withheld = int(now["suppressed"].fillna(False).astype(bool).sum())
     if withheld:
-        out.append(sentence(f"{_count_phrase(withheld, 'värde', 'värden')} visas inte, "
-                            "eftersom de bygger på för få föräldrar (röjandeskydd)"))
+        shown = _count_phrase(withheld, "värde", "värden")
+        lead = f"{shown} visas inte" if in_words(withheld) else f"Här visas inte {shown}"
+        out.append(sentence(f"{lead}, eftersom de bygger på för få föräldrar (röjandeskydd)"))
     return out
 
 
@@ -351,6 +392,11 @@ class _Html(str):
 def regional(result: object) -> _Html:
     """The regional report's headline, as a notebook cell shows it."""
     return _Html(as_html(regional_sentences(result)))
+
+
+def national(result: object) -> _Html:
+    """The national overview's headline, as a notebook cell shows it."""
+    return _Html(as_html(national_sentences(result)))
 
 
 def profile(result: object, code: str) -> _Html:

@@ -15,11 +15,12 @@ import pandas as pd
 from evaluation.analysis.national import COUNTRY, COUNTRY_CODE, NationalResult
 from evaluation.errors import Severity
 from evaluation.indicators.registry import REGISTRY, Indicator, by_goal_area
-from evaluation.report import charts
+from evaluation.report import charts, headline
 from evaluation.report import formatting as fmt
 from evaluation.report.sections import (
     Html,
     change_text,
+    coverage,
     goal_area_title,
     heading,
     paragraph,
@@ -28,6 +29,7 @@ from evaluation.report.sections import (
     table,
     target_text,
 )
+from evaluation.report.sections import status_rows as county_status_rows
 from evaluation.text import swedish_sort_key
 
 COUNTRY_LABEL = "Riket"
@@ -90,6 +92,15 @@ def _change(result: NationalResult, ind: Indicator) -> str:
     return change_text(country, ind.id, COUNTRY_CODE)
 
 
+def status_rows(result: NationalResult) -> list[dict[str, object]]:
+    """The country's rows of the national round page: as a county's, with the change
+    in municipalities counted rather than named (they would be hundreds)."""
+    rows = county_status_rows(result.country, COUNTRY_CODE)
+    for row in rows:
+        row["change"] = _change(result, REGISTRY[str(row["indicator"])])
+    return rows
+
+
 def country_overview(result: NationalResult) -> Html:
     """Every indicator for the country: value, change, target and status."""
     rows = []
@@ -123,7 +134,7 @@ def counties_table(result: NationalResult, area: str) -> Html:
                              for ind in indicators)])
     return table(f"{goal_area_title(area)}: länen {result.year}",
                  ["Län", *(f"{ind.id} {ind.title}" for ind in indicators)], rows,
-                 numeric=tuple(range(1, len(indicators) + 1)))
+                 numeric=tuple(range(1, len(indicators) + 1)), wide=True)
 
 
 def _entries(result: NationalResult, indicator: str) -> tuple[dict, list[dict]]:
@@ -147,7 +158,7 @@ def _label(row: dict, unit: str) -> str:
     if unit == "andel_kommuner":
         return f"{fmt.census(row['numerator'], row['denominator'])} " \
                f"({charts.format_value(row['value'], unit)})"
-    return charts.format_value(row["value"], unit)
+    return fmt.value_text(row)  # as the tables write it: a county's mean 2 is "2,0"
 
 
 def _ordered(entries: list[dict]) -> list[dict]:
@@ -256,21 +267,35 @@ def show_indicator(result: NationalResult, ind: Indicator) -> None:
         text.append(f" ({level} konfidensintervall {escape(interval)})")
     text.append(f". <strong>Mål 2030:</strong> {escape(target_text(ind))}. "
                 f"<strong>Status:</strong> {status_badge(row.get('status'))}</p>")
+    if ind.coverage_of:
+        text.append(f"<p>{escape(coverage(result.country, ind, COUNTRY_CODE))}</p>")
     text.append(f"<p>{escape(ind.definition)}</p>")
+    from evaluation.report.empty_charts import has_values, no_chart, reason
+
     display(heading(f"{ind.id} {ind.title}", 3))
     display(Html("".join(text)))
-    fig = county_bars(result, ind)
-    show_figure(fig, alt=fig.alt_text)
+    where = {"year": result.year, "level": "county"}
+    if has_values(result.indicators, ind.id, **where):
+        fig = county_bars(result, ind)
+        show_figure(fig, alt=fig.alt_text)
+    else:
+        display(Html(no_chart(f"{ind.title} per län",
+                              reason(result.indicators, ind.id, **where))))
     if len(result.years) > 1:
-        args = (result.country.indicators, ind.id, COUNTRY_CODE, f"{ind.title}, Riket",
-                ind.unit, ind.target_value)
-        show_figure(charts.trend_chart(*args), alt=charts.alt_text_trend(*args))
+        frame = result.country.indicators
+        args = (frame, ind.id, COUNTRY_CODE, f"{ind.title}, {COUNTRY_LABEL}", ind.unit,
+                ind.target_value)
+        if has_values(frame, ind.id, area_code=COUNTRY_CODE):
+            show_figure(charts.trend_chart(*args), alt=charts.alt_text_trend(*args))
+        else:
+            display(Html(no_chart(args[3], reason(frame, ind.id, area_code=COUNTRY_CODE))))
 
 
 def show_goal_area(result: NationalResult, area: str) -> None:
     from IPython.display import display
 
     display(heading(goal_area_title(area), 2))
+    display(headline.goal_area(result.country, area))
     display(counties_table(result, area))
     for ind in by_goal_area()[area]:
         show_indicator(result, ind)
@@ -301,8 +326,8 @@ def response_table(result: NationalResult) -> Html:
 def response_text(result: NationalResult) -> Html:
     frame = result.county_table
     answered, total = int(frame["answered"].sum()), int(frame["municipalities"].sum())
-    text = (f"{answered} av {total} kommuner i {int(frame['reported'].sum())} av {len(frame)} "
-            f"län besvarade enkäten {result.year}.")
+    text = (headline.answered_sentence(answered, total, result.year, " i landet") + " "
+            + headline.counties_sentence(frame))
     missing = sorted(frame.loc[~frame["reported"], "name"], key=swedish_sort_key)
     if missing:
         text += (" Inga uppgifter (varken enkätsvar eller vårdenheter) kom från "
@@ -348,8 +373,3 @@ def findings_by_reason(result: NationalResult) -> Html:
 
     return county_findings(result.country)
 
-
-def methods(result: NationalResult) -> object:
-    from evaluation.report.sections import methods as county_methods
-
-    return county_methods(result.country)

@@ -199,9 +199,10 @@ def indicator_summary(result: RoundResult, ind: Indicator) -> Html:
 
 
 def coverage(result: RoundResult, ind: Indicator, area_code: str | None = None) -> str:
-    """How many participants an indicator rests on, e.g. 1.6: "922 av 1 795 deltagare
-    har uppgift om fullföljande" (its denominator of the numerator of the indicator
-    named by `coverage_of`, both from the published table, ".." when withheld)."""
+    """How many participants an indicator rests on, e.g. 1.6: "Andelen räknas på de 922 av
+    1 795 deltagare som har uppgift om fullföljande" (its denominator of the numerator of
+    the indicator named by `coverage_of`, both from the published table, ".." when
+    withheld; the sentence opens with a word, not a figure)."""
     area_code = area_code or result.region
     known = _row(result, ind.id, area_code) or {}
     every = _row(result, ind.coverage_of, area_code) or {}
@@ -211,7 +212,8 @@ def coverage(result: RoundResult, ind: Indicator, area_code: str | None = None) 
             return fmt.WITHHELD
         return fmt.number(row.get(column))
 
-    return f"{shown(known, 'denominator')} av {shown(every, 'numerator')} {ind.coverage_text}."
+    return (f"Andelen räknas på de {shown(known, 'denominator')} av "
+            f"{shown(every, 'numerator')} {ind.coverage_text}.")
 
 
 def disclosure_text(result: RoundResult) -> Html:
@@ -293,8 +295,9 @@ def _programme_names(result: RoundResult, ids: Iterable[str]) -> list[str]:
 def response_text(result: RoundResult) -> Html:
     answered = set(result.current.answered)
     missing = [c for c in result.municipalities["code"] if c not in answered]
-    text = (f"{len(answered)} av {len(result.municipalities)} kommuner besvarade enkäten "
-            f"{result.year}.")
+    from evaluation.report.headline import answered_sentence
+
+    text = answered_sentence(len(answered), len(result.municipalities), result.year)
     if missing:
         text += f" Svar saknas från {_names(result, missing)}."
     return paragraph(text)
@@ -455,8 +458,10 @@ def title(result: RoundResult, code: str | None = None) -> Html:
                 f"föräldraskapsstöd 2024–2030, omgång {result.year}.")
     else:
         text = f"Kommunprofil: {municipality_name(result, code)} {result.year}"
-        lead = (f"{municipality_name(result, code)} kommun jämfört med {result.region_name} och "
-                f"med kommunens tidigare omgångar.")
+        names = result.municipalities.set_index("code")  # the official "Lekebergs kommun"
+        full = (str(names.at[code, "name"]) if "name" in names
+                else f"{municipality_name(result, code)} kommun")
+        lead = f"{full} jämfört med {result.region_name} och med kommunens tidigare omgångar."
     notice = synthetic_notice(result) if result.extra.get("synthetic") else ""
     return Html(f"<h1>{escape(text)}</h1><p>{escape(lead)}</p>{notice}")
 
