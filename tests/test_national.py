@@ -17,65 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from builders import (
-    FC_HEADER,
-    KOMMUN_HEADER,
-    POP_HEADER,
-    PROGRAM_HEADER,
-    UNIT_HEADER,
-    write_csv,
-    write_xlsx,
-)
+from builders import PROFILES, write_two_counties
 
 from evaluation.analysis.national import compute_national
 from evaluation.analysis.rounds import compute
 from evaluation.cli import main
 from evaluation.tools.example import write_national_example
-
-YES5 = ["Ja"] * 5
-#: Gotland: one municipality, answering in a workbook.
-GOTLAND = {
-    "Kommun": [KOMMUN_HEADER, ["Gotland", "Ja", *YES5, "Ja", "Nej"]],
-    "Familjecentraler": [FC_HEADER, ["Gotland", "Familjecentralen Visby", "Ja", "Ja", "Ja", "Ja"]],
-    "Program": [PROGRAM_HEADER, ["Gotland", "ABC", "Förskola", 3, 30, 20, 10, 25, "Ja", "Nej"]],
-}
-#: Blekinge: Karlskrona, Ronneby and Karlshamn answer in CSV files; Sölvesborg and
-#: Olofström do not answer. Karlshamn's 4 men are withheld in its own figures.
-BLEKINGE_KOMMUN = [
-    ["Karlskrona", "Ja", *YES5, "Ja", "Ja"],
-    ["Ronneby", "Nej", "", "", "", "", "", "Nej", "Nej"],
-    ["Karlshamn", "Ja", "Ja", "Ja", "Nej", "Ja", "Nej", "Nej", "Ja"],
-]
-BLEKINGE_PROGRAM = [
-    ["Karlskrona", "COPE", "Socialtjänst", 4, 40, 30, 10, 30, "Ja", "Nej"],
-    ["Ronneby", "Komet", "Socialtjänst", 2, 20, 15, 5, 18, "Nej", "Nej"],
-    ["Karlshamn", "ABC", "Skola", 1, 10, 6, 4, 9, "Ja", "Nej"],
-    ["Karlshamn", "Komet", "Socialtjänst", 1, "-2", "", "", "", "Nej", "Nej"],  # rejected
-]
-UNITS = [
-    ["BVC Visby", "BVC", "0980", "Ja", "Ja"],
-    ["BMM Visby", "BMM", "0980", "Ja", "Nej"],
-    ["BVC Karlskrona", "BVC", "1080", "Ja", "Ja"],
-    ["BVC Sölvesborg", "BVC", "1083", "Nej", "Nej"],
-]
-POPULATION = [  # children 0–17 and 0–5; the national total is rejected, in no county
-    ["00 Riket", "2 000 000", "600 000"],
-    ["Gotland", "10 000", "3 000"], ["Karlskrona", "12 000", "4 000"],
-    ["Ronneby", "5 000", "1 500"], ["Karlshamn", "6 000", "2 000"],
-    ["Sölvesborg", "3 000", "1 000"], ["Olofström", "2 000", "700"],
-]
-PROFILES = ["0980", "1080"]
-
-
-def write_two_counties(data: Path, year: int = 2026) -> Path:
-    folder = data / str(year)
-    write_xlsx(folder / "enkat_gotland.xlsx", GOTLAND)
-    write_csv(folder / "kommun_blekinge.csv", KOMMUN_HEADER, BLEKINGE_KOMMUN)
-    write_csv(folder / "familjecentraler_blekinge.csv", FC_HEADER, [])
-    write_csv(folder / "program_blekinge.csv", PROGRAM_HEADER, BLEKINGE_PROGRAM)
-    write_csv(folder / "vardenheter.csv", UNIT_HEADER, UNITS)
-    write_csv(folder / "befolkning.csv", POP_HEADER, POPULATION)
-    return data
 
 
 class _Links(HTMLParser):

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from test_national import PROFILES, write_two_counties
+from builders import PROFILES, write_two_counties
 
 from evaluation.cli import main
 from evaluation.indicators.registry import REGISTRY

@@ -20,9 +20,9 @@ from evaluation.report import formatting as fmt
 from evaluation.report.sections import (
     Html,
     change_text,
-    coverage,
     goal_area_title,
     heading,
+    indicator_summary,
     paragraph,
     status_badge,
     synthetic_notice,
@@ -258,22 +258,10 @@ def show_indicator(result: NationalResult, ind: Indicator) -> None:
     from IPython.display import display
 
     from evaluation.report.display import show_figure
-
-    row = _country_row(result, ind.id)
-    text = [f"<p><strong>Riket {result.year}:</strong> {escape(fmt.value_text(row))}"
-            if row else f"<p><strong>Riket {result.year}:</strong> {fmt.MISSING}"]
-    if row and (interval := fmt.interval_text(row)):
-        level = fmt.confidence(result.settings.confidence_level)
-        text.append(f" ({level} konfidensintervall {escape(interval)})")
-    text.append(f". <strong>Mål 2030:</strong> {escape(target_text(ind))}. "
-                f"<strong>Status:</strong> {status_badge(row.get('status'))}</p>")
-    if ind.coverage_of:
-        text.append(f"<p>{escape(coverage(result.country, ind, COUNTRY_CODE))}</p>")
-    text.append(f"<p>{escape(ind.definition)}</p>")
     from evaluation.report.empty_charts import has_values, no_chart, reason
 
     display(heading(f"{ind.id} {ind.title}", 3))
-    display(Html("".join(text)))
+    display(indicator_summary(result.country, ind, COUNTRY_CODE, label="Riket"))
     where = {"year": result.year, "level": "county"}
     if has_values(result.indicators, ind.id, **where):
         fig = county_bars(result, ind)

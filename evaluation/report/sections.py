@@ -184,16 +184,20 @@ def goal_area_title(area: str) -> str:
     return f"Målområde {area}: {GOAL_AREAS[area]}" if area != "D" else GOAL_AREAS[area]
 
 
-def indicator_summary(result: RoundResult, ind: Indicator) -> Html:
-    row = _row(result, ind.id, result.region) or {}
-    parts = [f"<p><strong>Länet {result.year}:</strong> {escape(fmt.value_text(row))}"]
+def indicator_summary(result: RoundResult, ind: Indicator, area_code: str | None = None,
+                      label: str = "Länet") -> Html:
+    """An area's value with its interval, the target, the status, what the value rests
+    on and the definition: the county's by default, the country's in a national round."""
+    area_code = area_code or result.region
+    row = _row(result, ind.id, area_code) or {}
+    parts = [f"<p><strong>{label} {result.year}:</strong> {escape(fmt.value_text(row))}"]
     if interval := fmt.interval_text(row):
         level = fmt.confidence(result.settings.confidence_level)
         parts.append(f" ({level} konfidensintervall {escape(interval)})")
     parts.append(f". <strong>Mål 2030:</strong> {escape(target_text(ind))}. "
                  f"<strong>Status:</strong> {status_badge(row.get('status'))}</p>")
     if ind.coverage_of:
-        parts.append(f"<p>{escape(coverage(result, ind))}</p>")
+        parts.append(f"<p>{escape(coverage(result, ind, area_code))}</p>")
     parts.append(f"<p>{escape(ind.definition)}</p>")
     return Html("".join(parts))
 
