@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from typing import Any
 
 from evaluation.errors import ParameterError
@@ -15,11 +14,9 @@ def figure_html(fig: Any, alt: str, caption: str | None = None, dpi: int = 110) 
     """A matplotlib figure as `<figure><img src="data:..." alt="..."></figure>`."""
     if not isinstance(alt, str) or not alt.strip():
         raise ParameterError("alt: every chart needs a text alternative, got an empty one")
-    buffer = io.BytesIO()
-    # No "Software" tag: the PNG then carries nothing about the machine that drew it.
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight",
-                metadata={"Software": None})
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    from evaluation.report.charts import png_bytes
+
+    data = base64.b64encode(png_bytes(fig, dpi)).decode("ascii")
     parts = [f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt.strip())}">']
     if caption:
         parts.append(f"<figcaption>{html.escape(caption)}</figcaption>")
