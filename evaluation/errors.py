@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import enum
 import errno
+from enum import auto
 from typing import Any, ClassVar, Self, TypeVar
 
 from evaluation.personal_numbers import mask
@@ -38,9 +39,14 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 class _Labelled(enum.StrEnum):
-    """A code that is its own string value, with a Swedish label for readers."""
+    """A code that is its own string value, with a Swedish label for readers; `auto()`
+    makes the code the member's name in lower case, as `validation.csv` writes it."""
 
     label: str
+
+    @staticmethod
+    def _generate_next_value_(name: str, start: int, count: int, last: list[Any]) -> str:
+        return name.lower()
 
     def __new__(cls, code: str, label: str) -> _Labelled:
         member = str.__new__(cls, code)
@@ -52,9 +58,9 @@ class _Labelled(enum.StrEnum):
 class Severity(_Labelled):
     """How a finding ends its row: rejected, accepted with a warning, or a note."""
 
-    REJECTED = "rejected", "Avvisad"
-    WARNING = "warning", "Varning"
-    INFO = "info", "Upplysning"
+    REJECTED = auto(), "Avvisad"
+    WARNING = auto(), "Varning"
+    INFO = auto(), "Upplysning"
 
     @property
     def word(self) -> str:
@@ -70,47 +76,40 @@ class Severity(_Labelled):
 class Reason(_Labelled):
     """The validation rule a finding comes from; `label` groups findings in reports."""
 
-    MUNICIPALITY_MISSING = "municipality_missing", "Kommun saknas"
-    UNKNOWN_MUNICIPALITY = "unknown_municipality", "Okänd kommun"
-    OUTSIDE_COUNTY = "outside_county", "Kommun utanför länet"
-    YESNO_UNREADABLE = ("yesno_unreadable",
-                        "Ja/nej-svar som inte gick att läsa (räknas som saknat)")
-    YESNO_BLANK = "yesno_blank", "Tomt ja/nej-svar (räknas som saknat, inte som nej)"
-    NEGATIVE_COUNT = "negative_count", "Negativt antal"
-    NOT_WHOLE = "not_whole", "Antal som inte är ett heltal"
-    NOT_A_NUMBER = "not_a_number", "Värde som inte är ett tal"
-    COUNT_MISSING = "count_missing", "Obligatoriskt antal saknas"
-    VALUE_MISSING = "value_missing", "Obligatoriskt värde saknas"
-    UNKNOWN_SECTOR = "unknown_sector", "Okänd sektor"
-    UNKNOWN_UNIT_TYPE = "unknown_unit_type", "Okänd enhetstyp (ska vara BMM eller BVC)"
-    UNCLASSIFIED_PROGRAMME = ("unclassified_programme",
-                              "Program som inte finns i programkatalogen (oklassificerat)")
-    PERSONNUMMER = ("personnummer",
-                    "Personnummer eller liknande (raden avvisad, numret sparas inte)")
-    SCB_TOTAL = "scb_total", "Läns- eller riksrad i SCB-tabellen (används inte)"
-    SCB_EMPTY = "scb_empty", "Rad utan siffror i SCB-tabellen"
-    COMPLETED_ABOVE_PARTICIPANTS = "completed_above_participants", "Fler har fullföljt än påbörjat"
-    GENDER_ABOVE_PARTICIPANTS = ("gender_above_participants",
-                                 "Kvinnor och män är fler än deltagarna")
-    NOT_OFFERED = ("not_offered",
-                   "Varken grupper eller deltagare angivna (räknas inte som erbjudet)")
-    GROUP_WITHOUT_GROUP = "group_without_group", "Sektor anges ingå i en grupp som inte finns"
-    YOUNG_ABOVE_ALL = "young_above_all", "Fler barn 0–5 år än 0–17 år"
-    EXACT_DUPLICATE = "exact_duplicate", "Dubblettrad (exakt kopia, den första behålls)"
-    CONFLICTING_DUPLICATE = "conflicting_duplicate", "Motstridiga dubbletter (alla avvisas)"
-    UNKNOWN_SHEET = ("unknown_sheet",
-                     "Blad eller fil som inte motsvarar någon tabell (inte inläst)")
-    IGNORED_COLUMN = "ignored_column", "Kolumn som inte ingår i tabellen (inte inläst)"
-    SCIENTIFIC_NOTATION = "scientific_notation", "Antal i grundpotensform (som 1e3)"
-    IMPLAUSIBLE_COUNT = "implausible_count", "Orimligt stort antal (över Sveriges befolkning)"
-    COUNT_ABOVE_CHILDREN = ("count_above_children",
-                            "Fler deltagare än två per barn 0–17 år i kommunen")
-    UNREAD_FILE = "unread_file", "Fil i ett format som inte läses (inte inläst)"
-    UNREAD_FOLDER = "unread_folder", "Undermapp (inte inläst)"
-    HIDDEN_SHEET = "hidden_sheet", "Dolt blad (inte inläst)"
-    NEAR_MISS_HEADER = "near_miss_header", "Rubrik som nästan stämmer (kolumnen inte inläst)"
-    FORMULA_WITHOUT_VALUE = "formula_without_value", "Formel utan sparat värde (läst som tom)"
-    STRAY_BYTE = "stray_byte", "Tecken som inte är giltig UTF-8"
+    MUNICIPALITY_MISSING = auto(), "Kommun saknas"
+    UNKNOWN_MUNICIPALITY = auto(), "Okänd kommun"
+    OUTSIDE_COUNTY = auto(), "Kommun utanför länet"
+    YESNO_UNREADABLE = auto(), "Ja/nej-svar som inte gick att läsa (räknas som saknat)"
+    YESNO_BLANK = auto(), "Tomt ja/nej-svar (räknas som saknat, inte som nej)"
+    NEGATIVE_COUNT = auto(), "Negativt antal"
+    NOT_WHOLE = auto(), "Antal som inte är ett heltal"
+    NOT_A_NUMBER = auto(), "Värde som inte är ett tal"
+    COUNT_MISSING = auto(), "Obligatoriskt antal saknas"
+    VALUE_MISSING = auto(), "Obligatoriskt värde saknas"
+    UNKNOWN_SECTOR = auto(), "Okänd sektor"
+    UNKNOWN_UNIT_TYPE = auto(), "Okänd enhetstyp (ska vara BMM eller BVC)"
+    UNCLASSIFIED_PROGRAMME = auto(), "Program som inte finns i programkatalogen (oklassificerat)"
+    PERSONNUMMER = auto(), "Personnummer eller liknande (raden avvisad, numret sparas inte)"
+    SCB_TOTAL = auto(), "Läns- eller riksrad i SCB-tabellen (används inte)"
+    SCB_EMPTY = auto(), "Rad utan siffror i SCB-tabellen"
+    COMPLETED_ABOVE_PARTICIPANTS = auto(), "Fler har fullföljt än påbörjat"
+    GENDER_ABOVE_PARTICIPANTS = auto(), "Kvinnor och män är fler än deltagarna"
+    NOT_OFFERED = auto(), "Varken grupper eller deltagare angivna (räknas inte som erbjudet)"
+    GROUP_WITHOUT_GROUP = auto(), "Sektor anges ingå i en grupp som inte finns"
+    YOUNG_ABOVE_ALL = auto(), "Fler barn 0–5 år än 0–17 år"
+    EXACT_DUPLICATE = auto(), "Dubblettrad (exakt kopia, den första behålls)"
+    CONFLICTING_DUPLICATE = auto(), "Motstridiga dubbletter (alla avvisas)"
+    UNKNOWN_SHEET = auto(), "Blad eller fil som inte motsvarar någon tabell (inte inläst)"
+    IGNORED_COLUMN = auto(), "Kolumn som inte ingår i tabellen (inte inläst)"
+    SCIENTIFIC_NOTATION = auto(), "Antal i grundpotensform (som 1e3)"
+    IMPLAUSIBLE_COUNT = auto(), "Orimligt stort antal (över Sveriges befolkning)"
+    COUNT_ABOVE_CHILDREN = auto(), "Fler deltagare än två per barn 0–17 år i kommunen"
+    UNREAD_FILE = auto(), "Fil i ett format som inte läses (inte inläst)"
+    UNREAD_FOLDER = auto(), "Undermapp (inte inläst)"
+    HIDDEN_SHEET = auto(), "Dolt blad (inte inläst)"
+    NEAR_MISS_HEADER = auto(), "Rubrik som nästan stämmer (kolumnen inte inläst)"
+    FORMULA_WITHOUT_VALUE = auto(), "Formel utan sparat värde (läst som tom)"
+    STRAY_BYTE = auto(), "Tecken som inte är giltig UTF-8"
 
 
 def reason_label(code: str) -> str:

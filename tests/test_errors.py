@@ -121,6 +121,27 @@ def test_rows_that_do_not_reconcile_stop_with_a_consistency_error(tmp_path, monk
         validate_round(write_round(tmp_path), 2024)
 
 
+def test_published_tables_that_disagree_with_the_indicators_stop_with_a_swedish_consistency_error(
+        tmp_path, monkeypatch):
+    from evaluation.analysis import disclosure
+    from evaluation.analysis.rounds import compute
+
+    link = disclosure.link_round
+
+    def tampered(ctx, tidy, *args):
+        tidy = tidy.copy()
+        county = (tidy["indicator"] == "1.4") & (tidy["area_code"] == ctx.region)
+        tidy.loc[county, "numerator"] += 1
+        return link(ctx, tidy, *args)
+
+    monkeypatch.setattr(disclosure, "link_round", tampered)
+    with pytest.raises(ConsistencyError) as caught:
+        compute(write_round(tmp_path), 2024)
+    assert str(caught.value).startswith(
+        "de publicerade tabellerna stämmer inte med indikatorerna: täljaren för 1.4 i Örebro län")
+    assert caught.value.exit_code == 1
+
+
 # --- through `python -m evaluation`, each kind of fault forced in the child ---------------
 
 #: Loaded by the child (and its report workers) from PYTHONPATH before anything else: it
@@ -188,7 +209,7 @@ def test_statistics_fault_exits_1_not_as_a_usage_error(tmp_path):
                            "2024", "--out", str(tmp_path / "out"), "--quiet")
     assert proc.returncode == 1
     line = _one_swedish_line(proc)
-    assert line == "fel: counts must be whole and non-negative, got -1"
+    assert line == "fel: antal ska vara heltal, 0 eller mer: fick -1"
     log = next((tmp_path / "out" / ".logs").glob("2024-*.log")).read_text(encoding="utf-8")
     assert "Traceback" in log and "StatisticsError" in log
 

@@ -96,13 +96,13 @@ def test_whole_float_counts_from_a_spreadsheet_are_accepted():
 def test_numerator_above_denominator_is_rejected():
     with pytest.raises(StatisticsError) as error:
         proportion(12, 10)
-    assert str(error.value) == "numerator (12) is greater than denominator (10)"
+    assert str(error.value) == "numerator (12) är större än denominator (10)"
 
 
 def test_zero_denominator_is_rejected():
     with pytest.raises(StatisticsError) as error:
         proportion(0, 0)
-    assert str(error.value) == "denominator must be greater than 0, got 0"
+    assert str(error.value) == "denominator ska vara större än 0: fick 0"
 
 
 @pytest.mark.parametrize(
@@ -111,14 +111,14 @@ def test_zero_denominator_is_rejected():
 def test_negative_fractional_or_missing_counts_are_rejected(numerator, shown):
     with pytest.raises(StatisticsError) as error:
         proportion(numerator, 10)
-    assert str(error.value) == f"counts must be whole and non-negative, got {shown}"
+    assert str(error.value) == f"antal ska vara heltal, 0 eller mer: fick {shown}"
 
 
 @pytest.mark.parametrize("level", [0, 1, 1.2, -0.5])
 def test_confidence_level_outside_zero_and_one_is_rejected(level):
     with pytest.raises(StatisticsError) as error:
         proportion(5, 10, level=level)
-    assert str(error.value) == f"confidence level must lie strictly between 0 and 1, got {level}"
+    assert str(error.value) == f"konfidensnivån ska ligga mellan 0 och 1: fick {level}"
 
 
 def test_statistics_errors_are_data_faults_not_usage_errors():
@@ -185,19 +185,19 @@ def test_rate_is_scaled_per_thousand_by_default():
 def test_zero_population_is_rejected():
     with pytest.raises(StatisticsError) as error:
         rate(3, 0)
-    assert str(error.value) == "population must be greater than 0, got 0"
+    assert str(error.value) == "population ska vara större än 0: fick 0"
 
 
 def test_negative_count_in_a_rate_is_rejected():
     with pytest.raises(StatisticsError) as error:
         rate(-1, 1000)
-    assert str(error.value) == "counts must be whole and non-negative, got -1"
+    assert str(error.value) == "antal ska vara heltal, 0 eller mer: fick -1"
 
 
 def test_per_must_be_positive():
     with pytest.raises(StatisticsError) as error:
         rate(3, 1000, per=0)
-    assert str(error.value) == "per must be greater than 0, got 0"
+    assert str(error.value) == "per ska vara större än 0: fick 0"
 
 
 # ------------------------------------------------------- proportion difference
@@ -233,13 +233,13 @@ def test_newcombe_interval_for_all_against_none_reaches_one():
 def test_difference_with_x2_above_n2_is_rejected():
     with pytest.raises(StatisticsError) as error:
         proportion_difference(3, 10, 12, 10)
-    assert str(error.value) == "x2 (12) is greater than n2 (10)"
+    assert str(error.value) == "x2 (12) är större än n2 (10)"
 
 
 def test_difference_with_zero_n1_is_rejected():
     with pytest.raises(StatisticsError) as error:
         proportion_difference(0, 0, 1, 10)
-    assert str(error.value) == "n1 must be greater than 0, got 0"
+    assert str(error.value) == "n1 ska vara större än 0: fick 0"
 
 
 # ------------------------------------------------------------------ rate ratio
@@ -298,7 +298,7 @@ def test_rate_ratio_without_any_events_has_no_value_and_no_interval():
 def test_rate_ratio_with_zero_population_is_rejected():
     with pytest.raises(StatisticsError) as error:
         rate_ratio(3, 1000, 2, 0)
-    assert str(error.value) == "population2 must be greater than 0, got 0"
+    assert str(error.value) == "population2 ska vara större än 0: fick 0"
 
 
 # ----------------------------------------------------------------- share trend
@@ -419,33 +419,33 @@ def test_share_falling_to_zero_projects_zero():
 def test_share_trend_needs_three_rounds():
     with pytest.raises(StatisticsError) as error:
         share_trend([2024, 2026], [1, 2], [10, 10])
-    assert str(error.value) == "a trend needs at least 3 rounds, got 2"
+    assert str(error.value) == "en trend kräver minst 3 omgångar: fick 2"
 
 
 def test_share_trend_rejects_sequences_of_different_length():
     with pytest.raises(StatisticsError) as error:
         share_trend(YEARS, [1, 2, 3], [10, 10])
     assert str(error.value) == (
-        "years, numerators and denominators must have the same length, got 3, 3 and 2"
+        "years, numerators och denominators ska vara lika långa: fick 3, 3 och 2"
     )
 
 
 def test_share_trend_rejects_a_repeated_year():
     with pytest.raises(StatisticsError) as error:
         share_trend([2024, 2026, 2026], [1, 2, 3], [10, 10, 10])
-    assert str(error.value) == "years must be distinct, got 2026 more than once"
+    assert str(error.value) == "years ska vara olika år: fick 2026 mer än en gång"
 
 
 def test_share_trend_rejects_a_target_before_the_last_round():
     with pytest.raises(StatisticsError) as error:
         share_trend(YEARS, [1, 2, 3], [10, 10, 10], target_year=2026)
-    assert str(error.value) == "target_year (2026) is before the last round (2028)"
+    assert str(error.value) == "target_year (2026) ligger före den senaste omgången (2028)"
 
 
 def test_share_trend_rejects_a_numerator_above_its_denominator():
     with pytest.raises(StatisticsError) as error:
         share_trend(YEARS, [1, 12, 3], [10, 10, 10])
-    assert str(error.value) == "numerator (12) is greater than denominator (10)"
+    assert str(error.value) == "numerator (12) är större än denominator (10)"
 
 
 # ------------------------------------------------------------------ rate trend
@@ -517,13 +517,13 @@ def test_rate_trend_with_events_only_in_the_first_round_projects_zero():
 def test_rate_trend_needs_three_rounds():
     with pytest.raises(StatisticsError) as error:
         rate_trend([2024, 2026], [1, 2], [1000, 1000])
-    assert str(error.value) == "a trend needs at least 3 rounds, got 2"
+    assert str(error.value) == "en trend kräver minst 3 omgångar: fick 2"
 
 
 def test_rate_trend_rejects_a_zero_population():
     with pytest.raises(StatisticsError) as error:
         rate_trend(YEARS, [1, 2, 3], [1000, 0, 1000])
-    assert str(error.value) == "population must be greater than 0, got 0"
+    assert str(error.value) == "population ska vara större än 0: fick 0"
 
 
 def test_results_are_plain_floats_for_export():

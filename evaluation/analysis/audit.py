@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from evaluation.errors import ConsistencyError
+
 TOLERANCE = 1e-6
 PRIMARY = "primary"
 SECONDARY = "secondary"
@@ -277,7 +279,8 @@ class _Reduced:
             if res.status == 3:  # unbounded
                 out.append(-sign * np.inf)
             elif res.status != 0:
-                raise RuntimeError(f"audit LP failed for {form.key}: {res.message}")
+                raise ConsistencyError(f"granskningen av röjanderisken kunde inte lösas för "
+                                       f"{form.key}: {res.message}")
             else:
                 out.append(sign * res.fun + constant)
                 self.witnesses.add_partial(index, res.x)
@@ -453,7 +456,7 @@ class _CellChoice:
         res = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=np.array([move]),
                       bounds=bounds, method="highs")
         if res.status != 0:
-            raise RuntimeError(f"no protecting table for {form.key}: {res.message}")
+            raise ConsistencyError(f"inget skydd hittades för {form.key}: {res.message}")
         chosen = {self.keys[j] for j, s in zip(units, res.x[len(columns):], strict=True)
                   if s > TOLERANCE}
         table = self.values.copy()

@@ -27,6 +27,7 @@ from evaluation.analysis.published import (
     withhold_participants,
 )
 from evaluation.analysis.uptake import Uptake
+from evaluation.errors import ConsistencyError
 from evaluation.indicators.registry import parent_based
 from evaluation.settings import Settings
 
@@ -47,7 +48,7 @@ def _total(linked: Linked, key: tuple, parts: list[Form], value: object, label: 
     rest = value - sum(f.value for f in parts)
     keys = tuple(f.key for f in parts)
     if rest < 0:
-        raise RuntimeError(f"country total {key} is less than its counties' parts")
+        raise ConsistencyError(f"rikets summa {key} är mindre än länens delar")
     if rest:
         index = linked.var(rest)
         terms[index] = 1.0

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from evaluation.analysis.audit import Form, Linked, Protection
+from evaluation.errors import ConsistencyError
 from evaluation.indicators.context import COUNTY, MUNICIPALITY, RoundContext
 from evaluation.indicators.patterns import ProgrammeCounts
 from evaluation.indicators.registry import parent_based
@@ -91,10 +92,14 @@ def _sum(forms: list[Form], key: tuple, parts: bool = True) -> Form:
                 tuple(f.key for f in forms) if parts else ())
 
 
+#: How a message names the part of an indicator that does not reconcile.
+_PART = {"numerator": "täljaren", "denominator": "nämnaren"}
+
+
 def _check(form: Form, expected: object, what: str) -> None:
     if pd.isna(expected) or int(expected) != form.value:
-        raise RuntimeError(f"published tables disagree with the indicators: {what} is "
-                           f"{form.value}, the indicator table has {expected}")
+        raise ConsistencyError(f"de publicerade tabellerna stämmer inte med indikatorerna: "
+                               f"{what} är {form.value}, indikatortabellen har {expected}")
 
 
 def link_round(ctx: RoundContext, tidy: pd.DataFrame, programmes: pd.DataFrame,
@@ -174,7 +179,7 @@ def link_round(ctx: RoundContext, tidy: pd.DataFrame, programmes: pd.DataFrame,
                                                     ("numerator", "denominator"),
                                                     strict=False)):
                 form = _sum(parts, (*key, column))
-                _check(form, row[column], f"{indicator} {column} of {code}")
+                _check(form, row[column], f"{_PART[column]} för {indicator} i {names[code]}")
                 county_parts[j].append(form)
                 if form.terms:
                     made.append(form)
@@ -191,7 +196,7 @@ def link_round(ctx: RoundContext, tidy: pd.DataFrame, programmes: pd.DataFrame,
                     continue  # children, not parents
                 form = _sum(parts, (*key, column))
                 _check(form, tidy.loc[(region, indicator), column],
-                       f"{indicator} {column} of {region}")
+                       f"{_PART[column]} för {indicator} i {ctx.county_name}")
                 if form.terms:
                     made.append(form)
             if made:
@@ -200,23 +205,22 @@ def link_round(ctx: RoundContext, tidy: pd.DataFrame, programmes: pd.DataFrame,
 
     offered_rows = [i for i, on in enumerate(prog["offered"]) if on]
 
-    def link_participants(column: str, row: dict, key: str, what: str, cost: float,
-                          label: str) -> None:
+    def link_participants(column: str, row: dict, key: str, cost: float, label: str) -> None:
         """Link a published participant total as the sum of its offered rows' cells."""
         parts = [cells[(i, "participants")] for i in offered_rows
                  if prog[column].iat[i] == row[column] and (i, "participants") in cells]
         if parts:
             form = _sum(parts, key)
-            _check(form, row["participants"], what)
+            _check(form, row["participants"], label)
             linked.add(key, [form], cost, label)
 
     for r in programmes.to_dict("records"):
         link_participants("programme", r, uptake_key(region, year, r["programme"]),
-                          f"participants of {r['programme']}", COSTS["uptake"],
+                          COSTS["uptake"],
                           f"deltagare i {r['name']}, {ctx.county_name} {year}")
     for r in by_class.to_dict("records"):
         link_participants("evidence_class", r, class_key(region, year, r["evidence_class"]),
-                          f"participants of class {r['evidence_class']}", COSTS["class"],
+                          COSTS["class"],
                           f"deltagare i evidensklass {r['evidence_class']}, "
                           f"{ctx.county_name} {year}")
     return RoundLinks(linked, forms)

@@ -9,11 +9,15 @@ from evaluation.indicators.patterns import (
     by_municipality,
     census_by,
     offered,
-    parent_share,
     ratio,
     sum_or_missing,
 )
-from evaluation.indicators.registry import OFFERED, indicator, municipality_share
+from evaluation.indicators.registry import (
+    OFFERED,
+    indicator,
+    municipality_share,
+    parent_share_indicator,
+)
 
 
 @municipality_share(
@@ -30,14 +34,13 @@ def offers_evidence_based(ctx: RoundContext) -> Cells:
 
 
 @indicator(
-    "1.2", "Evidensbaserade program per kommun", goal_area="1",
+    "1.2", "Evidensbaserade program per kommun", goal_area="1", unit="antal",
+    target="rising", method="mean", census=False, sources=("kommun", "program"),
+    uses_catalogue=True, profile_trend=2, blanks=OFFERED,
     definition=("Antal olika evidensbaserade program som kommunen erbjuder. Länets värde "
                 "är medelvärdet över de kommuner som besvarat enkäten."),
-    unit="antal",
     numerator="Antal olika evidensbaserade program (summerat över kommunerna)",
     denominator="Kommuner som besvarat enkäten",
-    sources=("kommun", "program"), target="rising", method="mean", census=False,
-    blanks=OFFERED, uses_catalogue=True, profile_trend=2,
 )
 def evidence_based_count(ctx: RoundContext) -> Cells:
     """Distinct evidence-based programmes; the county value is the mean per municipality."""
@@ -63,15 +66,13 @@ def two_sectors(ctx: RoundContext) -> Cells:
 
 
 @indicator(
-    "1.4", "Föräldrar i program per 1 000 barn 0–17 år", goal_area="1",
+    "1.4", "Föräldrar i program per 1 000 barn 0–17 år", goal_area="1", unit="per_1000",
     definition=("Antal föräldrar som påbörjat ett program, per 1 000 barn 0–17 år i "
                 "kommunen. Länets värde avser de kommuner som besvarat enkäten."),
-    unit="per_1000",
     numerator="Föräldrar som påbörjat ett program",
     denominator="Barn 0–17 år i kommunerna som besvarat enkäten",
-    sources=("program", "befolkning"), target="rising", method="poisson_byar",
-    census=False, parent_counts=("numerator",),
-    programme_counts=ProgrammeCounts(("participants",)),
+    sources=("program", "befolkning"), target="rising", method="poisson_byar", census=False,
+    parent_counts=("numerator",), programme_counts=ProgrammeCounts(("participants",)),
     blanks=("Tomma deltagarantal räknas inte; en kommun där alla programrader saknar "
             "deltagarantal får inget värde. En kommun utan programrader har 0 deltagare."),
     profile_trend=1, on_map=True,
@@ -84,41 +85,30 @@ def participants_per_1000(ctx: RoundContext) -> Cells:
 
 
 MEN = ProgrammeCounts(("participants_men",), ("participants_women", "participants_men"))
-share_men = indicator(
-    "1.5", "Andel män bland deltagande föräldrar", goal_area="1",
-    definition="Deltagande män delat med deltagande kvinnor och män.",
-    unit="andel",
-    numerator="Deltagande män",
-    denominator="Deltagande kvinnor och män",
-    sources=("program",), target="monitored", method="wilson", census=False,
-    direction="neutral", parent_counts=("numerator", "denominator", "complement"),
-    programme_counts=MEN,
+share_men = parent_share_indicator(
+    "1.5", "Andel män bland deltagande föräldrar", MEN,
+    "Deltagande män delat med deltagande kvinnor och män.",
+    numerator="Deltagande män", denominator="Deltagande kvinnor och män", direction="neutral",
     blanks="Endast programrader där både kvinnor och män är ifyllda räknas.",
-)(parent_share(MEN))
+)
 
 COMPLETED = ProgrammeCounts(("completed",), ("participants",))
-share_completed = indicator(
-    "1.6", "Andel deltagare som fullföljt", goal_area="1",
-    definition="Föräldrar som fullföljt delat med föräldrar som påbörjat ett program.",
-    unit="andel",
-    numerator="Föräldrar som fullföljt",
-    denominator="Föräldrar som påbörjat",
-    sources=("program",), target="monitored", method="wilson", census=False,
-    parent_counts=("numerator", "denominator", "complement"),
-    programme_counts=COMPLETED,
+share_completed = parent_share_indicator(
+    "1.6", "Andel deltagare som fullföljt", COMPLETED,
+    "Föräldrar som fullföljt delat med föräldrar som påbörjat ett program.",
+    numerator="Föräldrar som fullföljt", denominator="Föräldrar som påbörjat",
     blanks="Endast programrader där både påbörjat och fullföljt är ifyllda räknas.",
     coverage_of="1.4", coverage_text="deltagare som har uppgift om fullföljande",
-)(parent_share(COMPLETED))
+)
 
 
 @indicator(
-    "1.7", "Andel programinsatser som följs upp systematiskt", goal_area="1",
+    "1.7", "Andel programinsatser som följs upp systematiskt", goal_area="1", unit="andel",
+    sources=("program",), target=1.0, method="census", census=False,
     definition=("Erbjudna program (en rad per program och sektor) som följs upp "
                 "systematiskt, av de erbjudna program där frågan besvarats."),
-    unit="andel",
     numerator="Programinsatser som följs upp systematiskt",
     denominator="Programinsatser där frågan besvarats",
-    sources=("program",), target=1.0, method="census", census=False,
     blanks=OFFERED + " Ett tomt svar om uppföljning räknas som saknat.",
 )
 def share_followed_up(ctx: RoundContext) -> Cells:

@@ -3,6 +3,8 @@ health care, programmes for every age and for every level of need (DESIGN §4)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from evaluation.indicators.context import Cells, RoundContext
@@ -15,7 +17,7 @@ from evaluation.indicators.patterns import (
     offered,
     ratio,
 )
-from evaluation.indicators.registry import OFFERED, indicator, municipality_share
+from evaluation.indicators.registry import OFFERED, Measure, indicator, municipality_share
 
 #: Age bands of the strategy's "throughout the child's upbringing (0–17)".
 AGE_BANDS: tuple[tuple[int, int], ...] = ((0, 5), (6, 12), (13, 17))
@@ -120,7 +122,31 @@ def _catalogue_offered(ctx: RoundContext) -> pd.DataFrame:
     return rows.join(ctx.catalogue[["age_min", "age_max", "levels"]], on="programme")
 
 
-def _covers_all_ages(rows: pd.DataFrame) -> bool:
+def _catalogue_share(id: str, title: str, definition: str, unknown: str,
+                     has: str) -> Callable[[Callable[[pd.DataFrame], bool]], Measure]:
+    """Register a census share judged, per municipality, on the catalogue's facts
+    (target ages, levels) of the programmes it offers; the decorated function takes a
+    municipality's offered catalogue rows. Programmes outside the catalogue have no
+    such facts and do not count."""
+    def decorate(judge: Callable[[pd.DataFrame], bool]) -> Measure:
+        def measure(ctx: RoundContext) -> Cells:
+            return census_by(ctx, _catalogue_offered(ctx), judge)
+
+        measure.__name__ = judge.__name__
+        blanks = f"{OFFERED} Program utanför katalogen har ingen känd {unknown} och räknas inte."
+        return municipality_share(id, title, "2", definition, ("kommun", "program"),
+                                  blanks=blanks, uses_catalogue=True, has=has)(measure)
+
+    return decorate
+
+
+@_catalogue_share(
+    "2.5", "Kommuner med program för alla åldrar",
+    "De erbjudna katalogprogrammens målåldrar når in i vart och ett av åldersspannen "
+    "0–5, 6–12 och 13–17 år (varje spann överlappar minst ett programs målålder).",
+    unknown="målålder", has="program för alla åldrar",
+)
+def all_ages(rows: pd.DataFrame) -> bool:
     ranges = [(int(lo), int(hi)) for lo, hi in zip(rows["age_min"], rows["age_max"],
                                                     strict=True)
               if known(lo) and known(hi)]
@@ -128,30 +154,12 @@ def _covers_all_ages(rows: pd.DataFrame) -> bool:
                for band_lo, band_hi in AGE_BANDS)
 
 
-@municipality_share(
-    "2.5", "Kommuner med program för alla åldrar", "2",
-    "De erbjudna katalogprogrammens målåldrar når in i vart och ett av åldersspannen "
-    "0–5, 6–12 och 13–17 år (varje spann överlappar minst ett programs målålder).",
-    ("kommun", "program"),
-    blanks=OFFERED + " Program utanför katalogen har ingen känd målålder och räknas inte.",
-    uses_catalogue=True, has="program för alla åldrar",
+@_catalogue_share(
+    "2.6", "Kommuner med både universellt och riktat stöd", unknown="nivå",
+    has="både universellt och riktat stöd",
+    definition=("Kommunen erbjuder minst ett universellt program och minst ett selektivt "
+                "eller indikerat program, enligt programkatalogens nivåer."),
 )
-def all_ages(ctx: RoundContext) -> Cells:
-    return census_by(ctx, _catalogue_offered(ctx), _covers_all_ages)
-
-
-def _universal_and_targeted(rows: pd.DataFrame) -> bool:
+def universal_and_targeted(rows: pd.DataFrame) -> bool:
     levels = {level for row_levels in rows["levels"] for level in (row_levels or ())}
     return UNIVERSAL in levels and bool(levels & TARGETED)
-
-
-@municipality_share(
-    "2.6", "Kommuner med både universellt och riktat stöd", "2",
-    "Kommunen erbjuder minst ett universellt program och minst ett selektivt eller "
-    "indikerat program, enligt programkatalogens nivåer.",
-    ("kommun", "program"),
-    blanks=OFFERED + " Program utanför katalogen har ingen känd nivå och räknas inte.",
-    uses_catalogue=True, has="både universellt och riktat stöd",
-)
-def universal_and_targeted(ctx: RoundContext) -> Cells:
-    return census_by(ctx, _catalogue_offered(ctx), _universal_and_targeted)

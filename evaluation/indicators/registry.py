@@ -18,7 +18,7 @@ from typing import Literal
 
 from evaluation.errors import ParameterError
 from evaluation.indicators.context import Cells, RoundContext
-from evaluation.indicators.patterns import ProgrammeCounts
+from evaluation.indicators.patterns import ProgrammeCounts, parent_share
 
 UnitId = Literal["andel_kommuner", "antal", "per_1000", "andel"]
 Method = Literal["census", "wilson", "poisson_byar", "mean"]
@@ -182,6 +182,17 @@ def municipality_share(id: str, title: str, goal_area: str, definition: str,
                      unit="andel_kommuner", numerator=title, denominator=ANSWERED,
                      sources=sources, target=1.0, method="census", census=True,
                      blanks=blanks, **metadata)
+
+
+def parent_share_indicator(id: str, title: str, counts: ProgrammeCounts, definition: str,
+                           **metadata: object) -> Measure:
+    """Register a share of parents summed over the programme rows, with Wilson's
+    interval; its numerator, denominator and their difference are counts of parents,
+    protected as parts of the programme rows they add up."""
+    return indicator(id, title, goal_area="1", definition=definition, unit="andel",
+                     sources=("program",), target="monitored", method="wilson", census=False,
+                     parent_counts=("numerator", "denominator", "complement"),
+                     programme_counts=counts, **metadata)(parent_share(counts))
 
 
 def get(indicator_id: str) -> Indicator:

@@ -78,37 +78,55 @@ class Trend:
     fitted: dict[int, float]
 
 
+def _trend(
+    years: Sequence[int] | np.ndarray,
+    fitted: Sequence[float] | np.ndarray,
+    slope: float,
+    deviance_drop: float,
+    projection: float,
+    low: float,
+    high: float,
+) -> Trend:
+    """A Trend from a fit (or its limit): the slope's p-value from the drop in deviance."""
+    return Trend(
+        slope=float(slope),
+        p_value=_lr_p_value(deviance_drop),
+        projection=float(projection),
+        projection_low=float(low),
+        projection_high=float(high),
+        fitted={int(t): float(v) for t, v in zip(years, fitted, strict=True)},
+    )
+
+
 # --------------------------------------------------------------------------- checks
 
 
 def _count(value: object) -> int:
     """A whole, non-negative count; floats such as 12.0 from a spreadsheet pass."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise StatisticsError(f"counts must be whole and non-negative, got {value!r}")
+        raise StatisticsError(f"antal ska vara heltal, 0 eller mer: fick {value!r}")
     number = float(value)
     if not math.isfinite(number) or number < 0 or number != int(number):
-        raise StatisticsError(f"counts must be whole and non-negative, got {value}")
+        raise StatisticsError(f"antal ska vara heltal, 0 eller mer: fick {value}")
     return int(number)
 
 
 def _positive(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise StatisticsError(f"{name} must be a number, got {value!r}")
+        raise StatisticsError(f"{name} ska vara ett tal: fick {value!r}")
     number = float(value)
     if math.isnan(number) or math.isinf(number):
-        raise StatisticsError(f"{name} must be a finite number, got {value}")
+        raise StatisticsError(f"{name} ska vara ett ändligt tal: fick {value}")
     if number <= 0:
-        raise StatisticsError(f"{name} must be greater than 0, got {value}")
+        raise StatisticsError(f"{name} ska vara större än 0: fick {value}")
     return number
 
 
 def _alpha(level: object) -> float:
     if isinstance(level, bool) or not isinstance(level, numbers.Real):
-        raise StatisticsError(f"confidence level must be a number, got {level!r}")
+        raise StatisticsError(f"konfidensnivån ska vara ett tal: fick {level!r}")
     if not 0 < float(level) < 1:
-        raise StatisticsError(
-            f"confidence level must lie strictly between 0 and 1, got {level}"
-        )
+        raise StatisticsError(f"konfidensnivån ska ligga mellan 0 och 1: fick {level}")
     return 1.0 - float(level)
 
 
@@ -116,9 +134,9 @@ def _part_of_whole(part_name: str, part: object, whole_name: str, whole: object)
     x = _count(part)
     n = _count(whole)
     if n == 0:
-        raise StatisticsError(f"{whole_name} must be greater than 0, got {whole}")
+        raise StatisticsError(f"{whole_name} ska vara större än 0: fick {whole}")
     if x > n:
-        raise StatisticsError(f"{part_name} ({x}) is greater than {whole_name} ({n})")
+        raise StatisticsError(f"{part_name} ({x}) är större än {whole_name} ({n})")
     return x, n
 
 
@@ -229,13 +247,12 @@ def _rounds(
     lengths = [len(years), *(len(v) for v in columns.values())]
     if len(set(lengths)) != 1:
         names = ["years", *columns]
-        listed = ", ".join(names[:-1]) + f" and {names[-1]}"
-        counts = ", ".join(str(n) for n in lengths[:-1]) + f" and {lengths[-1]}"
-        raise StatisticsError(f"{listed} must have the same length, got {counts}")
+        listed = ", ".join(names[:-1]) + f" och {names[-1]}"
+        counts = ", ".join(str(n) for n in lengths[:-1]) + f" och {lengths[-1]}"
+        raise StatisticsError(f"{listed} ska vara lika långa: fick {counts}")
     if len(years) < MIN_TREND_ROUNDS:
-        raise StatisticsError(
-            f"a trend needs at least {MIN_TREND_ROUNDS} rounds, got {len(years)}"
-        )
+        raise StatisticsError(f"en trend kräver minst {MIN_TREND_ROUNDS} omgångar: fick "
+                              f"{len(years)}")
     checked = []
     for year in years:
         whole = (
@@ -245,19 +262,18 @@ def _rounds(
             and year == int(year)
         )
         if not whole:
-            raise StatisticsError(f"years must be whole numbers, got {year!r}")
+            raise StatisticsError(f"years ska vara hela årtal: fick {year!r}")
         checked.append(int(year))
     seen: set[int] = set()
     for year in checked:
         if year in seen:
-            raise StatisticsError(f"years must be distinct, got {year} more than once")
+            raise StatisticsError(f"years ska vara olika år: fick {year} mer än en gång")
         seen.add(year)
     if isinstance(target_year, bool) or not isinstance(target_year, numbers.Integral):
-        raise StatisticsError(f"target_year must be a whole year, got {target_year!r}")
+        raise StatisticsError(f"target_year ska vara ett helt årtal: fick {target_year!r}")
     if target_year < max(checked):
-        raise StatisticsError(
-            f"target_year ({target_year}) is before the last round ({max(checked)})"
-        )
+        raise StatisticsError(f"target_year ({target_year}) ligger före den senaste omgången "
+                              f"({max(checked)})")
     return np.array(checked, dtype=float), int(target_year)
 
 
@@ -310,13 +326,8 @@ def _binomial_separation(y: np.ndarray, n: np.ndarray) -> int:
     return 0
 
 
-def share_trend(
-    years: Sequence[int],
-    numerators: Sequence[int],
-    denominators: Sequence[int],
-    target_year: int = 2030,
-    level: float = 0.95,
-) -> Trend:
+def share_trend(years: Sequence[int], numerators: Sequence[int], denominators: Sequence[int],
+                target_year: int = 2030, level: float = 0.95) -> Trend:
     """Logistic trend of a share over the rounds (binomial GLM, logit link).
 
     When the shares are separated by year – every round at 100 % (12 of 12
@@ -351,14 +362,8 @@ def share_trend(
 
     result = _fit(sm.GLM(np.column_stack([y, n - y]), exog, family=sm.families.Binomial()))
     low, high = result.get_prediction(target_row).conf_int(alpha=alpha)[0]
-    return Trend(
-        slope=float(result.params[1]),
-        p_value=_lr_p_value(result.null_deviance - result.deviance),
-        projection=float(result.predict(target_row)[0]),
-        projection_low=float(low),
-        projection_high=float(high),
-        fitted={int(t): float(p) for t, p in zip(year_array, result.fittedvalues, strict=True)},
-    )
+    return _trend(year_array, result.fittedvalues, result.params[1],
+                  result.null_deviance - result.deviance, result.predict(target_row)[0], low, high)
 
 
 def _separated_share_trend(
@@ -386,14 +391,7 @@ def _separated_share_trend(
     pooled = y.sum() / n.sum()
     limit_loglik = binom.logpmf(y, n, fitted).sum()
     null_loglik = binom.logpmf(y, n, pooled).sum()
-    return Trend(
-        slope=slope,
-        p_value=_lr_p_value(2 * (limit_loglik - null_loglik)),
-        projection=projection,
-        projection_low=low,
-        projection_high=high,
-        fitted={int(t): float(p) for t, p in zip(years, fitted, strict=True)},
-    )
+    return _trend(years, fitted, slope, 2 * (limit_loglik - null_loglik), projection, low, high)
 
 
 def rate_trend(
@@ -437,14 +435,8 @@ def rate_trend(
     offset = np.array([math.log(scale)])
     low, high = result.get_prediction(target_row, offset=offset).conf_int(alpha=alpha)[0]
     fitted = result.fittedvalues / pop * scale
-    return Trend(
-        slope=float(result.params[1]),
-        p_value=_lr_p_value(result.null_deviance - result.deviance),
-        projection=float(result.predict(target_row, offset=offset)[0]),
-        projection_low=float(low),
-        projection_high=float(high),
-        fitted={int(t): float(r) for t, r in zip(year_array, fitted, strict=True)},
-    )
+    return _trend(year_array, fitted, result.params[1], result.null_deviance - result.deviance,
+                  result.predict(target_row, offset=offset)[0], low, high)
 
 
 def _separated_rate_trend(
@@ -474,11 +466,4 @@ def _separated_rate_trend(
     limit_loglik = poisson.logpmf(y, fitted_counts).sum()
     null_loglik = poisson.logpmf(y, pooled_rate * pop).sum()
     fitted = fitted_counts / pop * scale
-    return Trend(
-        slope=slope,
-        p_value=_lr_p_value(2 * (limit_loglik - null_loglik)),
-        projection=projection,
-        projection_low=low,
-        projection_high=high,
-        fitted={int(t): float(r) for t, r in zip(years, fitted, strict=True)},
-    )
+    return _trend(years, fitted, slope, 2 * (limit_loglik - null_loglik), projection, low, high)

@@ -81,9 +81,15 @@ SECTORS: tuple[Sector, ...] = (
 #: municipality's steering or cooperation group.
 GROUP_COLUMNS: tuple[str, ...] = tuple(f"group_{s.id}" for s in SECTORS)
 
+#: The services a family centre or a BMM/BVC unit shares its site with (DESIGN §2, §4):
+#: columns of familjecentraler as they are, and of vardenheter as `co_located_<id>`.
+CO_LOCATED: dict[str, str] = {
+    "open_preschool": "Öppen förskola",
+    "social_services": "Förebyggande socialtjänst",
+}
+
 KOMMUN = Table(
-    id="kommun",
-    label="Kommun",
+    "kommun", "Kommun", key=("municipality",),
     description="En rad per kommun: styrning och samverkan kring föräldraskapsstöd.",
     columns=(
         MUNICIPALITY,
@@ -94,31 +100,25 @@ KOMMUN = Table(
         _yesno("followup_routine", "Rutin för systematisk uppföljning"),
         Column("coordinator", "Samordnare", "text", required=False, help="Namn eller funktion"),
     ),
-    key=("municipality",),
 )
 
 FAMILJECENTRALER = Table(
-    id="familjecentraler",
-    label="Familjecentraler",
-    description=(
-        "En rad per familjecentral eller familjecentralsliknande verksamhet, "
-        "med de verksamheter som finns på plats."
-    ),
+    "familjecentraler", "Familjecentraler", key=("municipality", "name"),
+    aliases=("familjecentral", "fc"),
+    description=("En rad per familjecentral eller familjecentralsliknande verksamhet, "
+                 "med de verksamheter som finns på plats."),
     columns=(
         MUNICIPALITY,
         Column("name", "Namn", "text", help="Familjecentralens namn"),
         _yesno("bmm", "Barnmorskemottagning (BMM)"),
         _yesno("bvc", "Barnavårdscentral (BVC)"),
-        _yesno("open_preschool", "Öppen förskola"),
-        _yesno("social_services", "Förebyggande socialtjänst"),
+        *(_yesno(id_, label) for id_, label in CO_LOCATED.items()),
     ),
-    key=("municipality", "name"),
-    aliases=("familjecentral", "fc"),
 )
 
 PROGRAM = Table(
-    id="program",
-    label="Program",
+    "program", "Program", key=("municipality", "programme", "sector"),
+    aliases=("programme", "programmes", "programs"),
     description="En rad per föräldraskapsstödsprogram som en sektor i kommunen erbjuder.",
     columns=(
         MUNICIPALITY,
@@ -132,38 +132,30 @@ PROGRAM = Table(
         _yesno("followed_up", "Följs upp systematiskt", required=False),
         _yesno("evaluated", "Har utvärderats", required=False),
     ),
-    key=("municipality", "programme", "sector"),
-    aliases=("programme", "programmes", "programs"),
 )
 
 VARDENHETER = Table(
-    id="vardenheter",
-    label="Vårdenheter",
+    "vardenheter", "Vårdenheter", key=("municipality", "unit", "unit_type"),
+    supplied_by="region", aliases=("vardenhet", "enheter"),
     description="Regionens barnmorskemottagningar (BMM) och barnavårdscentraler (BVC).",
     columns=(
         Column("unit", "Enhet", "text", help="Enhetens namn"),
         Column("unit_type", "Enhetstyp", "unit_type", help="BMM eller BVC"),
         MUNICIPALITY,
-        _yesno("co_located_open_preschool", "Samlokaliserad med öppen förskola"),
-        _yesno("co_located_social_services", "Samlokaliserad med förebyggande socialtjänst"),
+        *(_yesno(f"co_located_{id_}", f"Samlokaliserad med {label.lower()}")
+          for id_, label in CO_LOCATED.items()),
     ),
-    key=("municipality", "unit", "unit_type"),
-    supplied_by="region",
-    aliases=("vardenhet", "enheter"),
 )
 
 BEFOLKNING = Table(
-    id="befolkning",
-    label="Befolkning",
+    "befolkning", "Befolkning", key=("municipality",), supplied_by="SCB",
+    aliases=("population", "folkmangd"),
     description="Antal barn per kommun vid årets slut (SCB).",
     columns=(
         MUNICIPALITY,
         _count("children_0_17", "Antal barn 0–17 år"),
         _count("children_0_5", "Antal barn 0–5 år"),
     ),
-    key=("municipality",),
-    supplied_by="SCB",
-    aliases=("population", "folkmangd"),
 )
 
 TABLES: dict[str, Table] = {t.id: t for t in (KOMMUN, FAMILJECENTRALER, PROGRAM, VARDENHETER,

@@ -159,37 +159,19 @@ class _Validator:
 
     def municipality(self, row: _Row, col: Column, value: object) -> str | None:
         if is_blank(value):
-            row.note(
-                Reason.MUNICIPALITY_MISSING,
-                Severity.REJECTED,
-                col,
-                value,
-                "kommun saknas",
-                f"en kommun i {self.county_name}",
-            )
+            row.note(Reason.MUNICIPALITY_MISSING, Severity.REJECTED, col, value, "kommun saknas",
+                     f"en kommun i {self.county_name}")
             return None
         match = self.reference.resolve_municipality(value, self.region)
         if match.code is None:
-            row.note(
-                Reason.UNKNOWN_MUNICIPALITY,
-                Severity.REJECTED,
-                col,
-                value,
-                "okänd kommun",
-                f"en kommun i {self.county_name}",
-                match.closest or "",
-            )
+            row.note(Reason.UNKNOWN_MUNICIPALITY, Severity.REJECTED, col, value, "okänd kommun",
+                     f"en kommun i {self.county_name}", match.closest or "")
             return None
         if self.region is not None and match.county_code != self.region:
             county = self.reference.county(match.county_code)["name"]
-            row.note(
-                Reason.OUTSIDE_COUNTY,
-                Severity.REJECTED,
-                col,
-                value,
-                f"{match.name} ligger i {county}, utanför {self.county_name}",
-                f"en kommun i {self.county_name}",
-            )
+            row.note(Reason.OUTSIDE_COUNTY, Severity.REJECTED, col, value,
+                     f"{match.name} ligger i {county}, utanför {self.county_name}",
+                     f"en kommun i {self.county_name}")
             return None
         return match.code
 
@@ -201,24 +183,12 @@ class _Validator:
             try:
                 answer = parse_yesno(value)
             except CellError as exc:
-                row.note(
-                    Reason.YESNO_UNREADABLE,
-                    Severity.WARNING,
-                    col,
-                    value,
-                    f"{exc.message}: räknas som saknat",
-                    exc.expected,
-                )
+                row.note(Reason.YESNO_UNREADABLE, Severity.WARNING, col, value,
+                         f"{exc.message}: räknas som saknat", exc.expected)
                 return None
             if answer is None and col.required:
-                row.note(
-                    Reason.YESNO_BLANK,
-                    Severity.WARNING,
-                    col,
-                    value,
-                    "tomt svar: räknas som saknat, inte som nej",
-                    "Ja eller Nej",
-                )
+                row.note(Reason.YESNO_BLANK, Severity.WARNING, col, value,
+                         "tomt svar: räknas som saknat, inte som nej", "Ja eller Nej")
             return answer
         if kind == "count":
             try:
@@ -227,46 +197,25 @@ class _Validator:
                 row.note(exc.reason, Severity.REJECTED, col, value, exc.message, exc.expected)
                 return None
             if count is None and col.required:
-                row.note(
-                    Reason.COUNT_MISSING,
-                    Severity.REJECTED,
-                    col,
-                    value,
-                    "obligatoriskt antal saknas",
-                    "ett heltal, 0 eller mer",
-                )
+                row.note(Reason.COUNT_MISSING, Severity.REJECTED, col, value,
+                         "obligatoriskt antal saknas", "ett heltal, 0 eller mer")
             return count
         if is_blank(value):
             if col.required:
-                row.note(
-                    Reason.VALUE_MISSING, Severity.REJECTED, col, value, f"{col.label} saknas",
-                    col.help,
-                )
+                row.note(Reason.VALUE_MISSING, Severity.REJECTED, col, value, f"{col.label} saknas",
+                         col.help)
             return None
         if kind == "sector":
             sector, closest = resolve_sector(value)
             if sector is None:
-                row.note(
-                    Reason.UNKNOWN_SECTOR,
-                    Severity.REJECTED,
-                    col,
-                    value,
-                    "okänd sektor",
-                    ", ".join(s.label for s in SECTORS),
-                    closest or "",
-                )
+                row.note(Reason.UNKNOWN_SECTOR, Severity.REJECTED, col, value, "okänd sektor",
+                         ", ".join(s.label for s in SECTORS), closest or "")
             return sector
         if kind == "unit_type":
             unit_type = _UNIT_TYPE_NAMES.get(normalize(value))
             if unit_type is None:
-                row.note(
-                    Reason.UNKNOWN_UNIT_TYPE,
-                    Severity.REJECTED,
-                    col,
-                    value,
-                    "okänd enhetstyp",
-                    " eller ".join(UNIT_TYPES),
-                )
+                row.note(Reason.UNKNOWN_UNIT_TYPE, Severity.REJECTED, col, value, "okänd enhetstyp",
+                         " eller ".join(UNIT_TYPES))
             return unit_type
         if kind == "programme":
             match = self.reference.resolve_programme(value)
@@ -325,26 +274,15 @@ class _Validator:
         region = row.raw.values.get("municipality")
         code = normalize(region).split(" ")[0] if not is_blank(region) else ""
         if code.isdigit() and len(code) <= 2:
-            row.note(
-                Reason.SCB_TOTAL,
-                Severity.REJECTED,
-                col,
-                region,
-                "en läns- eller riksrad, inte en kommun: används inte",
-                "en rad per kommun",
-            )
+            row.note(Reason.SCB_TOTAL, Severity.REJECTED, col, region,
+                     "en läns- eller riksrad, inte en kommun: används inte", "en rad per kommun")
             return row
         ages = row.source.scb_ages or {}
         values = {name: row.raw.values.get(name) for name in ages}
         if all(is_blank(v) for v in values.values()):
-            row.note(
-                Reason.SCB_EMPTY,
-                Severity.REJECTED,
-                col,
-                region,
-                "raden har inga siffror (en anteckningsrad?)",
-                "en kommun med en siffra per ålder",
-            )
+            row.note(Reason.SCB_EMPTY, Severity.REJECTED, col, region,
+                     "raden har inga siffror (en anteckningsrad?)",
+                     "en kommun med en siffra per ålder")
             return row
         row.values["municipality"] = self.municipality(row, col, region)
         sums = {"children_0_17": 0, "children_0_5": 0}
@@ -390,37 +328,24 @@ class _Validator:
         participants, completed = v.get("participants"), v.get("completed")
         women, men = v.get("participants_women"), v.get("participants_men")
         if participants is not None and completed is not None and completed > participants:
-            row.note(
-                Reason.COMPLETED_ABOVE_PARTICIPANTS,
-                Severity.REJECTED,
-                table.column("completed"),
-                completed,
-                f"fler har fullföljt ({completed}) än påbörjat ({participants})",
-                "antal som fullföljt ≤ antal som påbörjat",
-            )
+            row.note(Reason.COMPLETED_ABOVE_PARTICIPANTS, Severity.REJECTED,
+                     table.column("completed"), completed,
+                     f"fler har fullföljt ({completed}) än påbörjat ({participants})",
+                     "antal som fullföljt ≤ antal som påbörjat")
         if (
             participants is not None
             and women is not None
             and men is not None
             and women + men > participants
         ):
-            row.note(
-                Reason.GENDER_ABOVE_PARTICIPANTS,
-                Severity.REJECTED,
-                table.column("participants_men"),
-                men,
-                f"kvinnor ({women}) + män ({men}) är fler än deltagarna ({participants})",
-                "kvinnor + män ≤ antal som påbörjat",
-            )
+            row.note(Reason.GENDER_ABOVE_PARTICIPANTS, Severity.REJECTED,
+                     table.column("participants_men"), men,
+                     f"kvinnor ({women}) + män ({men}) är fler än deltagarna ({participants})",
+                     "kvinnor + män ≤ antal som påbörjat")
         if not row.rejected and participants is None and v.get("groups") is None:
-            row.note(
-                Reason.NOT_OFFERED,
-                Severity.WARNING,
-                table.column("participants"),
-                "",
-                "varken grupper eller deltagare angivna: räknas inte som erbjudet",
-                "antal grupper eller antal föräldrar som påbörjat",
-            )
+            row.note(Reason.NOT_OFFERED, Severity.WARNING, table.column("participants"), "",
+                     "varken grupper eller deltagare angivna: räknas inte som erbjudet",
+                     "antal grupper eller antal föräldrar som påbörjat")
 
     def rules_kommun(self, row: _Row) -> None:
         v = row.values
@@ -428,27 +353,18 @@ class _Validator:
         if v.get("steering_group") is False:
             for col_id in GROUP_COLUMNS:
                 if v.get(col_id):
-                    row.note(
-                        Reason.GROUP_WITHOUT_GROUP,
-                        Severity.WARNING,
-                        table.column(col_id),
-                        "Ja",
-                        "sektorn anges ingå i en grupp, men det finns ingen grupp",
-                        "tomt eller Nej när det inte finns någon grupp",
-                    )
+                    row.note(Reason.GROUP_WITHOUT_GROUP, Severity.WARNING, table.column(col_id),
+                             "Ja", "sektorn anges ingå i en grupp, men det finns ingen grupp",
+                             "tomt eller Nej när det inte finns någon grupp")
 
     def rules_befolkning(self, row: _Row) -> None:
         v = row.values
         young, all_ = v.get("children_0_5"), v.get("children_0_17")
         if young is not None and all_ is not None and young > all_:
-            row.note(
-                Reason.YOUNG_ABOVE_ALL,
-                Severity.REJECTED,
-                TABLES["befolkning"].column("children_0_5"),
-                young,
-                f"fler barn 0–5 år ({young}) än 0–17 år ({all_})",
-                "barn 0–5 år ≤ barn 0–17 år",
-            )
+            row.note(Reason.YOUNG_ABOVE_ALL, Severity.REJECTED,
+                     TABLES["befolkning"].column("children_0_5"), young,
+                     f"fler barn 0–5 år ({young}) än 0–17 år ({all_})",
+                     "barn 0–5 år ≤ barn 0–17 år")
 
 
 def _where(row: _Row) -> str:
@@ -482,14 +398,9 @@ def _duplicates(table: Table, rows: list[_Row]) -> None:
         else:
             for row in group:
                 others = "; ".join(_where(o) for o in group if o is not row)
-                row.note(
-                    Reason.CONFLICTING_DUPLICATE,
-                    Severity.REJECTED,
-                    None,
-                    "",
-                    f"olika svar för samma {key_cols}: också {others}",
-                    f"en rad per {key_cols}",
-                )
+                row.note(Reason.CONFLICTING_DUPLICATE, Severity.REJECTED, None, "",
+                         f"olika svar för samma {key_cols}: också {others}",
+                         f"en rad per {key_cols}")
 
 
 _DTYPES = {"yesno": "boolean", "count": "Int64"}
