@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import matplotlib.colors as mcolors
 import numpy as np
 import pandas as pd
-from PIL import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -29,6 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+from PIL import Image
 
 from evaluation.errors import ParameterError
 from evaluation.indicators.registry import UNITS as UNIT_KINDS
