@@ -86,7 +86,7 @@ def participants_per_1000(ctx: RoundContext) -> Cells:
 
 MEN = ProgrammeCounts(("participants_men",), ("participants_women", "participants_men"))
 share_men = parent_share_indicator(
-    "1.5", "Andel män bland deltagande föräldrar", MEN,
+    "1.5", "Andel män bland deltagande föräldrar", "1", MEN,
     "Deltagande män delat med deltagande kvinnor och män.",
     numerator="Deltagande män", denominator="Deltagande kvinnor och män", direction="neutral",
     blanks="Endast programrader där både kvinnor och män är ifyllda räknas.",
@@ -94,7 +94,7 @@ share_men = parent_share_indicator(
 
 COMPLETED = ProgrammeCounts(("completed",), ("participants",))
 share_completed = parent_share_indicator(
-    "1.6", "Andel deltagare som fullföljt", COMPLETED,
+    "1.6", "Andel deltagare som fullföljt", "1", COMPLETED,
     "Föräldrar som fullföljt delat med föräldrar som påbörjat ett program.",
     numerator="Föräldrar som fullföljt", denominator="Föräldrar som påbörjat",
     blanks="Endast programrader där både påbörjat och fullföljt är ifyllda räknas.",

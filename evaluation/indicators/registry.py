@@ -184,12 +184,12 @@ def municipality_share(id: str, title: str, goal_area: str, definition: str,
                      blanks=blanks, **metadata)
 
 
-def parent_share_indicator(id: str, title: str, counts: ProgrammeCounts, definition: str,
-                           **metadata: object) -> Measure:
+def parent_share_indicator(id: str, title: str, goal_area: str, counts: ProgrammeCounts,
+                           definition: str, **metadata: object) -> Measure:
     """Register a share of parents summed over the programme rows, with Wilson's
     interval; its numerator, denominator and their difference are counts of parents,
     protected as parts of the programme rows they add up."""
-    return indicator(id, title, goal_area="1", definition=definition, unit="andel",
+    return indicator(id, title, goal_area=goal_area, definition=definition, unit="andel",
                      sources=("program",), target="monitored", method="wilson", census=False,
                      parent_counts=("numerator", "denominator", "complement"),
                      programme_counts=counts, **metadata)(parent_share(counts))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,16 +22,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-from PIL import Image
 
 from evaluation.errors import ParameterError
 from evaluation.indicators.registry import UNITS as UNIT_KINDS
 from evaluation.report.formatting import NBSP, census, number, percent
+from evaluation.report.png import lay_out, png_bytes
 from evaluation.report.style import (
     EVIDENCE_CLASS_STYLE,
     PALETTE,
@@ -48,8 +46,6 @@ BAR_COLOUR = PALETTE["blue"]
 COUNTY_COLOUR = PALETTE["black"]
 TARGET_COLOUR = PALETTE["vermillion"]
 NOTE_COLOUR = "#404040"
-#: zlib level of the charts' PNGs: 6 (Pillow's default) is as small as 9 here, at less cost.
-PNG_COMPRESS_LEVEL = 6
 
 SHARE_UNITS = tuple(u.id for u in UNIT_KINDS.values() if u.share)
 UNITS = tuple(UNIT_KINDS)
@@ -275,50 +271,6 @@ def new_figure(width: float, height: float) -> ReportFigure:
     fig = ReportFigure(figsize=(width, height), layout="constrained", dpi=100)
     FigureCanvasAgg(fig)
     return fig
-
-
-def lay_out(fig: Figure) -> None:
-    """Place the axes now, once, and keep them there.
-
-    Constrained layout measures every label each time the figure is drawn;
-    `savefig` draws a figure twice (once to lay it out, once to paint it). Laid
-    out here and frozen, the figure is measured once and painted once.
-    """
-    engine = fig.get_layout_engine()
-    if isinstance(engine, ConstrainedLayoutEngine):
-        if not isinstance(fig.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(fig)
-        engine.execute(fig)
-        fig.set_layout_engine("none")
-
-
-#: White space kept around a chart's content, in inches, as `savefig(bbox_inches="tight")`
-#: leaves it (its `pad_inches`), less the padding constrained layout keeps itself.
-_EDGE_INCHES = 0.1 - 3 / 72
-
-
-def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
-    """The figure as a PNG, laid out once and drawn once, in RGB (the charts are opaque,
-    so an alpha channel would only be split off again by every PDF).
-
-    No "Software" or time tag: the PNG carries nothing about the machine that drew it.
-    """
-    if dpi is not None and dpi != fig.dpi:
-        fig.set_dpi(dpi)
-    lay_out(fig)
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    canvas.draw()
-    rgba = np.asarray(canvas.buffer_rgba())
-    opaque = bool((rgba[..., 3] == 255).all())
-    pixels = rgba[..., :3] if opaque else rgba
-    edge = round(_EDGE_INCHES * fig.dpi)
-    if edge > 0:
-        pad = ((edge, edge), (edge, edge), (0, 0))
-        pixels = np.pad(pixels, pad, constant_values=255) if opaque else np.pad(pixels, pad)
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(pixels)).save(
-        buffer, format="png", dpi=(fig.dpi, fig.dpi), compress_level=PNG_COMPRESS_LEVEL)
-    return buffer.getvalue()
 
 
 def add_title(fig: Figure, title: str) -> None:

@@ -8,14 +8,13 @@ import html
 from typing import Any
 
 from evaluation.errors import ParameterError
+from evaluation.report.png import png_bytes
 
 
 def figure_html(fig: Any, alt: str, caption: str | None = None, dpi: int = 110) -> str:
     """A matplotlib figure as `<figure><img src="data:..." alt="..."></figure>`."""
     if not isinstance(alt, str) or not alt.strip():
         raise ParameterError("alt: every chart needs a text alternative, got an empty one")
-    from evaluation.report.charts import png_bytes
-
     data = base64.b64encode(png_bytes(fig, dpi)).decode("ascii")
     parts = [f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt.strip())}">']
     if caption:
