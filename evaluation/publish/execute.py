@@ -53,7 +53,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -384,17 +384,8 @@ class NotebookPool:
         with bar:
             futures = {pool.submit(_run_job, job): job for job in jobs}
             try:
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # the worker itself died (killed, out of memory)
-                        result = JobResult(job, False, 0.0, None,
-                                           short_error(type(exc).__name__, str(exc)),
-                                           error_name=type(exc).__name__)
-                    results[job.name] = result
-                    bar.update(1)
-                # Workers print their last PDFs before they end: wait for them.
+                self._collect(pool, futures, results, bar)
+                # The PDFs still being printed are written before the workers end.
                 self._pool = None
                 pool.shutdown(wait=True)
             except BaseException as exc:  # Ctrl-C, SIGTERM, SIGHUP: start nothing new
@@ -402,6 +393,38 @@ class NotebookPool:
                 _stop_workers(pool, forward=not _is_terminal_interrupt(exc))
                 raise
         return [results[job.name] for job in jobs]
+
+    def _collect(self, pool: ProcessPoolExecutor, futures: dict, results: dict,
+                 bar: Any) -> None:
+        """Collect the reports as they finish and print their PDFs on workers that
+        are free, the largest page first: no worker is left with a backlog of PDFs
+        while another waits, and the longest PDF does not start last."""
+        import heapq
+
+        printing: list[tuple[int, int, Path, Path]] = []  # (−page size, order, html, pdf)
+        waiting = set(futures)
+        while waiting:
+            done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = futures.get(future)
+                if job is None:
+                    continue  # a PDF: its failure is left as `<pdf>.error`
+                try:
+                    result = future.result()
+                except Exception as exc:  # the worker itself died (killed, out of memory)
+                    result = JobResult(job, False, 0.0, None,
+                                       short_error(type(exc).__name__, str(exc)),
+                                       error_name=type(exc).__name__)
+                results[job.name] = result
+                if result.ok and job.pdf is not None and job.html is not None:
+                    size = Path(job.html).stat().st_size if Path(job.html).is_file() else 0
+                    heapq.heappush(printing, (-size, len(results), job.html, job.pdf))
+                bar.update(1)
+            free = self.workers - len(waiting)  # reports queued count as busy workers
+            while printing and free > 0:
+                _, _, html, pdf = heapq.heappop(printing)
+                waiting.add(pool.submit(_print_pdf, html, pdf))
+                free -= 1
 
 
 def _started() -> None:
@@ -488,17 +511,6 @@ class _Worker:
         self.spare: _Kernel | None = None
         self.kept: _Kernel | None = None
         self.kernel_names: dict[tuple[str, int], str] = {}
-        self.printer: Any = None
-
-    def print_later(self, html: Path, pdf: Path) -> None:
-        """Print a report's PDF in a thread of this worker while its next report runs
-        in the kernel (which leaves the worker mostly waiting); `close` waits for it.
-        A failure leaves `<pdf>.error` for the run to find (`pdf_failures`)."""
-        if self.printer is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self.printer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
-        self.printer.submit(_print_pdf, html, pdf)
 
     @property
     def reuse(self) -> bool:
@@ -648,8 +660,6 @@ class _Worker:
             self.spare = None
 
     def close(self) -> None:
-        if self.printer is not None:
-            self.printer.shutdown(wait=True)  # every PDF is written before the worker ends
         for kernel in (self.kept, self.spare):
             if kernel is not None:
                 with contextlib.suppress(Exception):
@@ -904,12 +914,12 @@ def _run_job(job: NotebookJob) -> JobResult:
             timings["export"] = round(time.perf_counter() - t0, 3)
             return failed(exc, prefix="export: ")
         timings["export"] = round(time.perf_counter() - t0, 3)
-        if job.pdf is not None:
-            worker.print_later(job.html, job.pdf)
     return result(True)
 
 
 def _print_pdf(html: Path, pdf: Path) -> None:
+    """Print a report's PDF in a worker (the pool queues it once the report is done).
+    A failure leaves `<pdf>.error` for the run to find (`pdf_failures`)."""
     error = pdf_error_file(pdf)
     try:
         from evaluation.publish.pdf import write_pdf

@@ -7,8 +7,8 @@ their width. Links to other pages of the site mean nothing on paper and would
 carry the build machine's paths, so they become plain text; links inside the
 page (the table of contents) stay links.
 
-A worker prints a report's PDF in a thread while its kernel runs the next report
-(`evaluation.publish.execute`), and waits for its PDFs before it ends.
+Once a report is done, its PDF is printed by the next worker that is free, the
+largest page first (`evaluation.publish.execute`); a run waits for every PDF.
 
 WeasyPrint needs the system's Pango libraries (Debian: libpango-1.0-0,
 libpangoft2-1.0-0), which `make setup` and `.ci/run` install.

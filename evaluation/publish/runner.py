@@ -28,7 +28,6 @@ from evaluation.publish.execute import (
     notebook_imports,
 )
 from evaluation.publish.fingerprint import fingerprint, published_fingerprint
-from evaluation.publish.national_run import build_national
 from evaluation.publish.runlog import run_log
 from evaluation.publish.site_pages import write_site_pages
 from evaluation.publish.staging import (
@@ -181,6 +180,8 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
            settings: Settings, inputs: list[Path], parameters: dict, print_: str,
            started: float) -> Path:
     if is_national(region):
+        from evaluation.publish.national_run import build_national  # its charts: not for a county
+
         return build_national(data, year, out, jobs, municipalities, strict, progress,
                               settings, inputs, parameters, print_, started)
     timings: dict[str, float] = {}

@@ -52,7 +52,7 @@ def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, yea
     timings["kernel_start_retries"] = sum(o.kernel_retries for o in outcomes)
     for path in private:
         path.unlink()
-    pdfs = pdf_failures(job_list)  # PDFs are printed beside the next report's run
+    pdfs = pdf_failures(job_list)  # the PDFs were printed by free workers
     outcomes = [replace(o, ok=False, error=pdfs[o.job.name]) if o.ok and o.job.name in pdfs
                 else o for o in outcomes]
     failed = [o for o in outcomes if not o.ok]
