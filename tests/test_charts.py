@@ -474,3 +474,39 @@ def test_adoption_chart_has_one_bar_per_programme_and_round_and_says_each_count(
     assert "ABC: 2024: 6, 2026: 10." in alt
     assert "Connect: 2024: 0, 2026: 4." in alt
     assert alt.index("ABC") < alt.index("Komet") < alt.index("Connect")
+
+
+def _many_programmes(count: int) -> pd.DataFrame:
+    """`count` local programmes offered in 2026 by 12, 11, … municipalities (cycling),
+    and ABC, offered by 3 municipalities in 2024 and 2 in 2026."""
+    rows = [{"round": 2024, "programme": "abc", "name": "ABC", "municipalities": 3},
+            {"round": 2026, "programme": "abc", "name": "ABC", "municipalities": 2}]
+    rows += [{"round": 2026, "programme": f"Lokalt {i:03d}", "name": f"Lokalt {i:03d}",
+              "municipalities": 12 - i % 12} for i in range(count)]
+    return pd.DataFrame(rows)
+
+
+def test_most_offered_ranks_by_municipalities_in_the_newest_round_then_name():
+    programmes = _many_programmes(40)
+    shown = charts.most_offered(programmes)
+    assert len(shown) == charts.CHART_PROGRAMMES == 25
+    # 12 municipalities: Lokalt 000, 012, 024, 036; 11: 001, 013, 025, 037; …
+    assert shown[:5] == ["Lokalt 000", "Lokalt 012", "Lokalt 024", "Lokalt 036", "Lokalt 001"]
+    assert "abc" not in shown  # 2 municipalities now: below every local programme
+    assert charts.most_offered(_many_programmes(3)) == [
+        "Lokalt 000", "Lokalt 001", "Lokalt 002", "abc"]
+
+
+def test_a_chart_of_hundreds_of_programmes_draws_only_the_most_offered_with_every_round():
+    programmes = _many_programmes(400)
+    shown = charts.most_offered(programmes)
+    fig = charts.adoption_chart(programmes, "Kommuner per program", only=shown)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 25 and set(labels) <= set(programmes["name"])
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["2024", "2026"]
+    alt = charts.alt_text_adoption(programmes, "Kommuner per program", only=shown)
+    assert "Lokalt 000: 2024: 0, 2026: 12." in alt and "Lokalt 011" not in alt
+    # the image no longer grows with the programmes: 400 draw as 25 do
+    few = charts.adoption_chart(programmes, "Kommuner per program",
+                                only=charts.most_offered(_many_programmes(25)))
+    assert fig.get_size_inches()[1] == pytest.approx(few.get_size_inches()[1])

@@ -67,3 +67,26 @@ def test_profile_headline_with_every_value_withheld_says_so_in_sentences(withhel
         "För 16 indikatorer finns ingen status, eftersom värdet saknas eller är skyddat.",
         "Här visas inte 18 värden, eftersom de bygger på för få föräldrar (röjandeskydd).",
     ]
+
+
+def test_uptake_charts_of_more_programmes_than_a_chart_holds_say_so_and_draw_the_most_offered(
+        example_result, monkeypatch):
+    from evaluation.report import charts
+
+    shown, figures = [], []
+    monkeypatch.setattr(charts, "CHART_PROGRAMMES", 3)
+    monkeypatch.setattr(report, "_display", lambda *items: shown.extend(items))
+    monkeypatch.setattr(display, "show_figure", lambda fig, alt="": figures.append(alt))
+    report.show_uptake_charts(example_result)
+    programmes = example_result.uptake.programmes
+    listed = programmes.loc[programmes["round"].isin([2024, 2026]), "programme"].nunique()
+    assert [str(s) for s in shown] == [
+        f"<p>Diagrammen visar de 3 program som flest kommuner erbjuder. Tabellen ”Program som "
+        f"erbjuds 2026” ovan visar alla {listed} program.</p>"]
+    adoption, matrix, reach = figures
+    top = charts.most_offered(programmes, 3)
+    names = example_result.programme_names
+    assert adoption.count(": 2024: ") == 3 and "12 kommuner och 3 program." in matrix
+    for programme in top:
+        assert names.get(programme, programme) in adoption
+    assert "evidensklass" in reach

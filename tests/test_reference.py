@@ -420,3 +420,19 @@ def test_own_tables_are_not_copies_of_the_source_files():
                          ("municipalities.csv", "municipalities.csv"),
                          ("population.csv", "orebro-population-2023.csv")]:
         assert (REFERENCE_DIR / ours).read_bytes() != (SHARED / theirs).read_bytes()
+
+
+def test_a_written_name_is_resolved_once_however_often_it_is_written(ref, monkeypatch):
+    from evaluation.intake import reference as module
+
+    calls = []
+    closest = module._closest
+    monkeypatch.setattr(module, "_closest", lambda *a: calls.append(a) or closest(*a))
+    first = ref.resolve_programme("Lokalt föräldrastöd 7")
+    again = [ref.resolve_programme("Lokalt föräldrastöd 7") for _ in range(50)]
+    assert first.code is None and all(m == first for m in again)
+    assert len(calls) == 1  # the closest-name search ran for the first one only
+    assert ref.resolve_municipality("Lekebergs kommun", region="18").code == "1814"
+    assert ref.resolve_municipality("Lekebergs kommun", region="18").code == "1814"
+    # a number and the same number as text are different cells
+    assert ref.resolve_municipality(1814).code == ref.resolve_municipality("1814").code == "1814"

@@ -126,6 +126,25 @@ def _closest(query_forms: Iterable[str], pool: dict[str, str]) -> str | None:
     return best
 
 
+def _remembered(method):
+    """Resolve each written value once per reference: a large round writes the same
+    dozen municipalities and a few hundred programme names thousands of times, and
+    finding the closest name is the slow part."""
+
+    @functools.wraps(method)
+    def resolve(self, value, *args, **options):
+        try:
+            key = (method.__name__, type(value), value, *args, *sorted(options.items()))
+            return self._remembered[key]
+        except TypeError:  # an unhashable cell: resolve it every time
+            return method(self, value, *args, **options)
+        except KeyError:
+            match = self._remembered[key] = method(self, value, *args, **options)
+            return match
+
+    return resolve
+
+
 class Reference:
     """Counties, municipalities and the programme catalogue, with name resolution."""
 
@@ -140,6 +159,7 @@ class Reference:
         self.municipalities = municipalities
         self.catalogue = catalogue
         self.population = population if population is not None else pd.DataFrame()
+        self._remembered: dict[tuple, Match] = {}
         self._build_indexes()
 
     # -- indexes --------------------------------------------------------------------
@@ -254,6 +274,7 @@ class Reference:
         ordered = sorted(folded, key=lambda c: (self._muni_county[c] != region, c))
         return Match(None, None, self._muni_short[ordered[0]])
 
+    @_remembered
     def resolve_municipality(self, value: object, region: str | None = None) -> Match:
         """Code of a municipality however a Swedish office wrote it.
 
@@ -291,6 +312,7 @@ class Reference:
     def _programme_match(self, pid: str) -> Match:
         return Match(pid, self._programme_name[pid], None)
 
+    @_remembered
     def resolve_programme(self, value: object) -> Match:
         """Catalogue id of a programme written by id, name or alias, in any case,
         with or without å ä ö, with any kind of dash."""

@@ -9,6 +9,7 @@ that a national round can be split by county.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -66,8 +67,19 @@ _UNIT_TYPE_NAMES = {
 
 def resolve_sector(value: object) -> tuple[str | None, str | None]:
     """Sector id for a written sector, or (None, closest label)."""
-    import difflib
+    try:
+        return _sector_of(type(value), value)
+    except TypeError:  # an unhashable cell
+        return _resolve_sector(value)
 
+
+@functools.lru_cache(maxsize=4096)
+def _sector_of(_kind: type, value: object) -> tuple[str | None, str | None]:
+    """A written sector resolved once: a large round repeats a handful of them."""
+    return _resolve_sector(value)
+
+
+def _resolve_sector(value: object) -> tuple[str | None, str | None]:
     key = normalize(value)
     forms: dict[str, str] = {}
     for sector in SECTORS:

@@ -816,23 +816,55 @@ EARLIER_ROUND_STYLES = ((PALETTE["sky_blue"], "//"), (PALETTE["orange"], ".."),
                         (PALETTE["bluish_green"], "xx"))
 
 
-def _adoption_counts(programmes: pd.DataFrame, names: Mapping[str, str] | None
-                     ) -> pd.DataFrame:
-    """Municipalities offering each programme (rows) per round (columns)."""
+def _adoption_counts(programmes: pd.DataFrame, names: Mapping[str, str] | None,
+                     only: Sequence[str] | None = None) -> pd.DataFrame:
+    """Municipalities offering each programme (rows) per round (columns); with `only`,
+    those programmes (ids), every round still a column."""
     counts = programmes.pivot_table(index="name", columns="round", values="municipalities",
                                     aggfunc="sum", fill_value=0)
+    if only is not None:
+        keep = set(programmes.loc[programmes["programme"].isin(set(only)), "name"])
+        counts = counts.loc[[name for name in counts.index if name in keep]]
     counts = counts.sort_values(list(counts.columns)[::-1], ascending=False)
     counts.index = [(names or {}).get(str(i), str(i)) for i in counts.index]
     return counts
 
 
+#: At most this many programmes in a chart of programmes: a county that reports every
+#: local activity would otherwise draw hundreds of rows (megabytes of image); the
+#: uptake table lists them all.
+CHART_PROGRAMMES = 25
+
+
+def most_offered(programmes: pd.DataFrame, limit: int | None = None) -> list[str]:
+    """The `limit` (default `CHART_PROGRAMMES`) programmes offered by most municipalities
+    in the newest round (then in the rounds before, then by name): the ones a chart of
+    programmes draws.
+
+    `programmes` is `Uptake.programmes`; municipalities offering a programme are a
+    published count of municipalities, not of parents, so ranking by them shows nothing
+    disclosure control withheld.
+    """
+    if programmes.empty:
+        return []
+    counts = programmes.pivot_table(index="programme", columns="round", values="municipalities",
+                                    aggfunc="sum", fill_value=0)
+    names = programmes.drop_duplicates("programme").set_index("programme")["name"]
+    order = sorted(counts.index, key=lambda p: (
+        [-int(counts.at[p, year]) for year in sorted(counts.columns, reverse=True)],
+        swedish_sort_key(str(names.get(p, p)))))
+    return [str(p) for p in order[:CHART_PROGRAMMES if limit is None else limit]]
+
+
 def adoption_chart(programmes: pd.DataFrame, title: str,
-                   names: Mapping[str, str] | None = None) -> ReportFigure:
+                   names: Mapping[str, str] | None = None,
+                   only: Sequence[str] | None = None) -> ReportFigure:
     """How many municipalities offer each programme, one bar per round.
 
-    `programmes` is `Uptake.programmes` (one row per programme and round).
+    `programmes` is `Uptake.programmes` (one row per programme and round); `only`:
+    the programmes to draw (ids, as `most_offered` gives them), all by default.
     """
-    counts = _adoption_counts(programmes, names)
+    counts = _adoption_counts(programmes, names, only)
     rounds = list(counts.columns)[-1 - len(EARLIER_ROUND_STYLES):]
     styles = [*EARLIER_ROUND_STYLES[:len(rounds) - 1][::-1], NEWEST_ROUND_STYLE]
     n, k = len(counts), len(rounds)
@@ -859,14 +891,15 @@ def adoption_chart(programmes: pd.DataFrame, title: str,
     add_title(fig, title)
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles),
                fontsize=FONT_SIZE, frameon=False)
-    fig.alt_text = alt_text_adoption(programmes, title, names)
+    fig.alt_text = alt_text_adoption(programmes, title, names, only)
     return fig
 
 
 def alt_text_adoption(programmes: pd.DataFrame, title: str,
-                      names: Mapping[str, str] | None = None) -> str:
+                      names: Mapping[str, str] | None = None,
+                      only: Sequence[str] | None = None) -> str:
     """What `adoption_chart` shows, in Swedish: every programme's count per round."""
-    counts = _adoption_counts(programmes, names)
+    counts = _adoption_counts(programmes, names, only)
     rounds = [str(r) for r in counts.columns]
     parts = [f"Stapeldiagram: {title}, antal kommuner per program och omgång "
              f"({join_names(rounds)})."]

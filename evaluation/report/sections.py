@@ -543,12 +543,22 @@ def show_uptake_charts(result: RoundResult) -> None:
         _display(paragraph("Inga program erbjöds i länets kommuner i någon omgång hittills, "
                            "så det finns inga diagram över programmen."))
         return
-    show_figure(charts.adoption_chart(adoption, adoption_title),
-                alt=charts.alt_text_adoption(adoption, adoption_title))
+    shown = charts.most_offered(adoption)
+    if len(shown) < adoption["programme"].nunique():
+        listed = adoption.loc[adoption["round"].isin([result.year, result.previous_year]),
+                              "programme"].nunique()  # the rows of the uptake table
+        _display(paragraph(
+            f"Diagrammen visar de {fmt.number(len(shown))} program som flest kommuner "
+            f"erbjuder. Tabellen ”Program som erbjuds {result.year}” ovan visar alla "
+            f"{fmt.number(listed)} program."))
+    show_figure(charts.adoption_chart(adoption, adoption_title, only=shown),
+                alt=charts.alt_text_adoption(adoption, adoption_title, only=shown))
     names = {"municipality_names": result.short_names,
              "programme_names": result.programme_names}
     matrix_title = f"Program per kommun {result.year}"
     matrix = result.uptake.matrix
+    keep = set(shown)
+    matrix = matrix[[p for p in matrix.columns if str(p) in keep]]
     show_figure(charts.matrix_chart(matrix, matrix_title, **names),
                 alt=charts.alt_text_matrix(matrix, matrix_title, **names))
     reach_title = "Deltagande föräldrar per evidensklass"
