@@ -167,3 +167,59 @@ def test_open_data_settings_missing_a_value_are_refused(tmp_path):
                       'contact_email = "a@r.se"\nlicence = "http://l/"\n', encoding="utf-8")
     with pytest.raises(ParameterError, match="fullständig http"):
         load_open_data(config)
+
+
+def _programme_rows(path) -> list[dict]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_programme_csv_holds_every_published_offering_and_the_county_per_programme(result,
+                                                                                 files):
+    from evaluation.publish.downloads import PROGRAMME_COLUMNS, PROGRAMME_NAME
+
+    path = files.csv.parent / PROGRAMME_NAME
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = _programme_rows(path)
+    assert list(rows[0]) == list(PROGRAMME_COLUMNS)
+    for year, published in result.rounds.items():
+        program = published.tables["program"]
+        own = [r for r in rows if r["round"] == str(year) and r["level"] == "municipality"]
+        assert len(own) == len(program)  # every offering, none left out
+        for r, (_, p) in zip(own, program.sort_values(["municipality", "programme_name", "sector"],
+                                                       key=lambda c: c.map(str),
+                                                       kind="stable").iterrows(), strict=True):
+            assert (r["area_code"], r["programme"], r["sector"]) == (
+                p["municipality"], p["programme"], p["sector"])
+            for column in ("participants", "completed"):
+                withheld = bool(p[f"{column}_withheld"])
+                assert r[f"{column}_suppressed"] == ("true" if withheld else "false")
+                # a withheld count is empty: the file shows nothing a page does not
+                assert r[column] == ("" if pd.isna(p[column]) else str(int(p[column])))
+        uptake = result.uptake.programmes
+        uptake = uptake.loc[(uptake["round"] == year) & (uptake["municipalities"] > 0)]
+        county = {r["programme"]: r for r in rows
+                  if r["round"] == str(year) and r["level"] == "county"}
+        assert set(county) == set(uptake["programme"])
+        for _, u in uptake.iterrows():
+            row = county[u["programme"]]
+            assert row["area_code"] == "18" and row["sector"] == ""
+            assert row["participants"] == ("" if pd.isna(u["participants"])
+                                           else str(int(u["participants"])))
+            assert row["participants_suppressed"] == ("true" if u["suppressed"] else "false")
+
+
+def test_a_programme_name_that_looks_like_a_formula_is_written_inert(result, tmp_path):
+    from evaluation.publish.downloads import write_programme_csv
+
+    copy = type(result).__new__(type(result))
+    program = result.rounds[2026].tables["program"].copy()
+    program["programme_name"] = '=HYPERLINK("http://x","klicka")'
+    rounds = dict(result.rounds)
+    rounds[2026] = type(rounds[2026])(2026, "18", rounds[2026].answered,
+                                      {**rounds[2026].tables, "program": program})
+    copy.__dict__.update(result.__dict__, rounds=rounds)
+    rows = _programme_rows(write_programme_csv(copy, tmp_path / "program.csv"))
+    names = {r["programme_name"] for r in rows if r["round"] == "2026"
+             and r["level"] == "municipality"}
+    assert names == {'\'=HYPERLINK("http://x","klicka")'}

@@ -81,8 +81,8 @@ def test_uptake_charts_of_more_programmes_than_a_chart_holds_say_so_and_draw_the
     programmes = example_result.uptake.programmes
     listed = programmes.loc[programmes["round"].isin([2024, 2026]), "programme"].nunique()
     assert [str(s) for s in shown] == [
-        f"<p>Diagrammen visar de 3 program som flest kommuner erbjuder. Tabellen ”Program som "
-        f"erbjuds 2026” ovan visar alla {listed} program.</p>"]
+        f"<p>Diagrammen visar de 3 av {listed} program som flest kommuner erbjuder. Alla finns "
+        f'i filen <a href="program.csv">program.csv</a> bland omgångens nedladdningar.</p>']
     adoption, matrix, reach = figures
     top = charts.most_offered(programmes, 3)
     names = example_result.programme_names

@@ -7,9 +7,11 @@ the open-data metadata that lists it on dataportal.se (DESIGN §6).
                       areas and units, number formats, frozen header, "Om data"
     indicators.json   JSON-stat 2.0 (`evaluation.publish.jsonstat`)
     dcat.rdf          DCAT-AP-SE metadata of the round's dataset (`evaluation.publish.dcat`)
+    program.csv       the published municipality × programme table with the county's
+                      participants per programme: every offering a page shortens
 
-Every file is written from the published (disclosure-controlled) indicator table
-only; text cells that a spreadsheet would take for a formula are written inert.
+Every file is written from the published (disclosure-controlled) tables only; text
+cells that a spreadsheet would take for a formula are written inert.
 """
 
 from __future__ import annotations
@@ -30,12 +32,16 @@ from evaluation.indicators.registry import REGISTRY, Indicator
 from evaluation.indicators.table import TIDY_COLUMNS
 from evaluation.publish.jsonstat import write_jsonstat
 from evaluation.report.formatting import MISSING, WITHHELD, unit_text
-from evaluation.spreadsheet import fit_columns, inert, set_cell, write_row
+from evaluation.spreadsheet import fit_columns, inert, inert_frame, set_cell, write_row
 
 CSV_NAME = "indicators.csv"
 XLSX_NAME = "indicators.xlsx"
 JSON_NAME = "indicators.json"
 DCAT_NAME = "dcat.rdf"
+PROGRAMME_NAME = "program.csv"
+PROGRAMME_COLUMNS = ("round", "level", "area_code", "area_name", "programme", "programme_name",
+                     "evidence_class", "sector", "sector_name", "participants",
+                     "participants_suppressed", "completed", "completed_suppressed")
 #: Shown for "not applicable" (Kolada's symbols, with ".." and "–" of `formatting`).
 NOT_APPLICABLE = "."
 
@@ -58,9 +64,10 @@ class DownloadFiles(NamedTuple):
     dcat: Path
 
 
-def download_links() -> list[tuple[str, str, str]]:
-    """(title, file, description) of every download, as the round page lists them."""
-    return [
+def download_links(programmes: bool = True) -> list[tuple[str, str, str]]:
+    """(title, file, description) of every download, as the round page lists them;
+    `programmes=False` for a page without a programme table (the national overview)."""
+    links = [
         ("Indikatorer (CSV)", CSV_NAME,
          "Alla indikatorer för maskinell läsning: UTF-8, kommaseparerad, punkt som decimaltecken"),
         ("Indikatorer (Excel)", XLSX_NAME,
@@ -68,9 +75,13 @@ def download_links() -> list[tuple[str, str, str]]:
         ("Indikatorer (JSON-stat)", JSON_NAME,
          "Samma tabell i JSON-stat 2.0, det format som SCB:s PxWeb och de nordiska "
          "statistikbyråerna använder"),
+        ("Program (CSV)", PROGRAMME_NAME,
+         "Varje programinsats per kommun och sektor, och länets deltagare per program: "
+         "samma värden som sidorna visar, också där sidorna visar ett urval"),
         ("Metadata (DCAT-AP-SE)", DCAT_NAME,
          "Beskrivning av datamängden för Sveriges dataportal (RDF/XML)"),
     ]
+    return [link for link in links if programmes or link[1] != PROGRAMME_NAME]
 
 
 def target_label(ind: Indicator) -> str:
@@ -101,6 +112,55 @@ def write_csv(indicators: pd.DataFrame, path: str | Path) -> Path:
     path = Path(path)
     download_frame(indicators).to_csv(path, index=False, encoding="utf-8-sig",
                                       lineterminator="\r\n")
+    return path
+
+
+def programme_frame(result: Any) -> pd.DataFrame:
+    """The rows of `program.csv`: each round's published programme rows (level
+    municipality) and the county's participants per programme (level county, no
+    sector); a withheld count is empty with its `_suppressed` flag true."""
+    from evaluation.intake.schema import SECTORS
+
+    sector_names = {s.id: s.label for s in SECTORS}
+    names = dict(zip(result.municipalities["code"], result.municipalities["name"],
+                     strict=True))
+    frames = []
+    for year, published in sorted(result.rounds.items()):
+        rows = published.tables["program"]
+        frames.append(pd.DataFrame({
+            "round": year, "level": "municipality", "area_code": rows["municipality"],
+            "area_name": rows["municipality"].map(names), "programme": rows["programme"],
+            "programme_name": rows["programme_name"], "evidence_class": rows["evidence_class"],
+            "sector": rows["sector"], "sector_name": rows["sector"].map(sector_names),
+            "participants": rows["participants"],
+            "participants_suppressed": rows["participants_withheld"],
+            "completed": rows["completed"], "completed_suppressed": rows["completed_withheld"],
+        }))
+    county = result.uptake.programmes
+    county = county.loc[county["municipalities"] > 0]
+    frames.append(pd.DataFrame({
+        "round": county["round"], "level": "county", "area_code": result.region,
+        "area_name": result.region_name, "programme": county["programme"],
+        "programme_name": county["name"], "evidence_class": county["evidence_class"],
+        "sector": "", "sector_name": "", "participants": county["participants"],
+        "participants_suppressed": county["suppressed"], "completed": pd.NA,
+        "completed_suppressed": False,
+    }))
+    frame = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    frame = frame.sort_values(["round", "level", "area_code", "programme_name", "sector"],
+                              key=lambda c: c.map(str), kind="stable")
+    for column in ("participants", "completed"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("participants_suppressed", "completed_suppressed"):
+        frame[column] = frame[column].astype(bool).map({True: "true", False: "false"})
+    return inert_frame(frame[list(PROGRAMME_COLUMNS)].reset_index(drop=True))
+
+
+def write_programme_csv(result: Any, path: str | Path) -> Path:
+    """`program.csv` as `indicators.csv` is written: RFC 4180, UTF-8 with BOM."""
+    path = Path(path)
+    programme_frame(result).to_csv(path, index=False, encoding="utf-8-sig",
+                                   lineterminator="\r\n")
     return path
 
 
@@ -321,6 +381,8 @@ def write_indicator_files(result: Any, folder: str | Path, *,
                             source=open_data.publisher, updated=published),
         dcat=folder / DCAT_NAME,
     )
+    if hasattr(result, "rounds") and hasattr(result, "uptake"):  # a county's result
+        write_programme_csv(result, folder / PROGRAMME_NAME)
     years = sorted(int(y) for y in result.indicators["round"].unique())
     write_dcat(files.dcat, open_data, year=int(result.year), years=years,
                region_name=region_name, site_path=_site_path(result, folder),
@@ -328,6 +390,6 @@ def write_indicator_files(result: Any, folder: str | Path, *,
     return files
 
 
-__all__ = ["CSV_NAME", "DCAT_NAME", "JSON_NAME", "XLSX_NAME", "DownloadFiles",
+__all__ = ["CSV_NAME", "DCAT_NAME", "JSON_NAME", "PROGRAMME_NAME", "XLSX_NAME", "DownloadFiles",
            "download_frame", "download_links", "write_csv", "write_indicator_files",
            "write_xlsx"]

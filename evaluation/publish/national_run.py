@@ -130,7 +130,7 @@ def _write_round_files(result: NationalResult, stage: Path, inputs: list[Path],
     reports.append(Link("Metoder och definitioner", "metoder.html",
                         "Hur varje indikator beräknas och bedöms"))
     write_national_index(stage, result.year, reports, counties, status_rows(result),
-                         downloads(), without_report=without,
+                         downloads(programmes=False), without_report=without,
                          frame=national_frame(result.country))
 
 

@@ -95,10 +95,11 @@ def write_county_pages(result: RoundResult, folder: Path, codes: Sequence[str], 
                       downloads(manifest), parent=parent, frame=frame)
 
 
-def downloads(manifest: str = "manifest.json") -> list[Link]:
-    """The files a round page offers for download."""
+def downloads(manifest: str = "manifest.json", programmes: bool = True) -> list[Link]:
+    """The files a round page offers for download (`programmes`: a county's, with its
+    programme table)."""
     return [
-        *(Link(*link) for link in download_links()),
+        *(Link(*link) for link in download_links(programmes)),
         Link("Valideringsrapport (CSV)", "validation.csv",
              "Varningar och avvisade rader räknade per tabell, fil och orsak"),
         Link("Körningsmanifest (JSON)", manifest,

@@ -263,13 +263,19 @@ def uptake_table(result: RoundResult) -> Html:
         rows.append([r["name"], r["evidence_class"], "Ja" if r["evidence_based"] else "Nej",
                      "0", fmt.number(r["municipalities"]), "0", "", fmt.MISSING,
                      _names(result, r.get("municipality_codes") or ())])
-    return table(
+    note = Html("")
+    if len(rows) > TABLE_ROWS:
+        note = _shortened(TABLE_ROWS, len(rows), "program",
+                          "de evidensbaserade först, sedan efter hur många kommuner som "
+                          "erbjuder dem", PROGRAMME_FILE)
+        rows = rows[:TABLE_ROWS]
+    return Html(note + table(
         f"Program som erbjuds {result.year}",
         ["Program", "Evidensklass", "Evidensbaserat", "Kommuner",
          f"Kommuner {result.previous_year}" if result.previous_year else "Förra omgången",
          "Deltagare", "Sektorer", "Nya kommuner", "Kommuner som slutat"],
         rows, numeric=(3, 4, 5), wide=True,
-    )
+    ))
 
 
 def new_evidence_based_text(result: RoundResult) -> Html:
@@ -406,22 +412,46 @@ def units(result: RoundResult, code: str) -> Html:
                                                   "Med förebyggande socialtjänst"], rows)
 
 
+#: At most this many rows in a table of programmes on a page and in its PDF; the
+#: round's `program.csv` holds every one (a county that reports every local activity
+#: would otherwise print a hundred pages per profile).
+TABLE_ROWS = 100
+PROGRAMME_FILE = "program.csv"
+
+
+def _shortened(shown: int, total: int, what: str, order: str, href: str) -> Html:
+    """The sentence above a shortened table: what it shows, and where the rest is."""
+    return Html(f"<p>Tabellen visar {escape(fmt.number(shown))} av "
+                f"{escape(fmt.number(total))} {escape(what)}: {escape(order)}. Alla finns i "
+                f'filen <a href="{escape(href)}">{PROGRAMME_FILE}</a> bland omgångens '
+                f"nedladdningar.</p>")
+
+
 def programmes(result: RoundResult, code: str) -> Html:
     offered = _own(result, "program", code)
     if offered.empty:
         return paragraph("Inga program rapporterades.")
     catalogue = dict(zip(result.catalogue["id"], result.catalogue["evidence_class"],
                          strict=True))
+    offered = offered.sort_values("programme_name")
+    note = Html("")
+    if len(offered) > TABLE_ROWS:
+        offered = offered.sort_values("in_catalogue", ascending=False, kind="stable")
+        note = _shortened(TABLE_ROWS, len(offered), "programinsatser",
+                          "först programmen i programkatalogen, sedan de övriga, i "
+                          "bokstavsordning", f"../{PROGRAMME_FILE}")
+        offered = offered.head(TABLE_ROWS)
     rows = []
-    for r in offered.sort_values("programme_name").to_dict("records"):
+    for r in offered.to_dict("records"):
         klass = catalogue.get(r["programme"], "Ej klassificerat") if r["in_catalogue"] \
             else "Ej klassificerat"
         rows.append([r["programme_name"], SECTOR_LABELS.get(r["sector"], r["sector"]), klass,
                      fmt.count(r["groups"], 0), _published_count(r, "participants"),
                      _published_count(r, "completed"), fmt.yes_no(r["followed_up"])])
-    return table("Program som erbjuds", ["Program", "Sektor", "Evidensklass", "Grupper",
-                                         "Deltagare", "Fullföljt", "Följs upp"],
-                 rows, numeric=(3, 4, 5))
+    return Html(note + table("Program som erbjuds", ["Program", "Sektor", "Evidensklass",
+                                                     "Grupper", "Deltagare", "Fullföljt",
+                                                     "Följs upp"],
+                             rows, numeric=(3, 4, 5)))
 
 
 def _published_count(row: dict, column: str) -> str:
@@ -547,10 +577,11 @@ def show_uptake_charts(result: RoundResult) -> None:
     if len(shown) < adoption["programme"].nunique():
         listed = adoption.loc[adoption["round"].isin([result.year, result.previous_year]),
                               "programme"].nunique()  # the rows of the uptake table
-        _display(paragraph(
-            f"Diagrammen visar de {fmt.number(len(shown))} program som flest kommuner "
-            f"erbjuder. Tabellen ”Program som erbjuds {result.year}” ovan visar alla "
-            f"{fmt.number(listed)} program."))
+        _display(Html(
+            f"<p>Diagrammen visar de {escape(fmt.number(len(shown)))} av "
+            f"{escape(fmt.number(listed))} program som flest kommuner erbjuder. Alla finns i "
+            f'filen <a href="{PROGRAMME_FILE}">{PROGRAMME_FILE}</a> bland omgångens '
+            f"nedladdningar.</p>"))
     show_figure(charts.adoption_chart(adoption, adoption_title, only=shown),
                 alt=charts.alt_text_adoption(adoption, adoption_title, only=shown))
     names = {"municipality_names": result.short_names,
