@@ -15,8 +15,14 @@ profiles and the national overview), with the run's own timings from its
 manifest. Where the toolkit cannot make national data, it runs the same number
 of notebooks from the example round: 22 county-sized reports and 290 profiles.
 
+`--programme-rows N` times a whole county round that is large in another way:
+the example rounds with N extra programme rows (`evaluation.tools.large`), published
+with `python -m evaluation run` (PDFs included), and prints the largest page,
+PDF and executed notebook besides the times.
+
     python benchmarks/bench_scaling.py [--sizes 12 50 290] [--reports-per-kernel auto 1]
     python benchmarks/bench_scaling.py --national
+    python benchmarks/bench_scaling.py --programme-rows 2000 20000
 """
 
 from __future__ import annotations
@@ -104,6 +110,38 @@ def national(work: Path, year: int) -> bool:
     return True
 
 
+def large_rounds(work: Path, year: int, sizes: list[int]) -> None:
+    """Time `run` on the example rounds with each number of extra programme rows."""
+    from evaluation.tools.large import write_large_round
+
+    rows = []
+    for size in sizes:
+        data, out = work / f"data-{size}", work / f"out-{size}"
+        write_large_round(data, size, year=year)
+        print(f"round {year} with {size} extra programme rows …", file=sys.stderr)
+        cpu = cpu_of_children()
+        seconds, peak = timed([sys.executable, "-m", "evaluation", "run", "--data", str(data),
+                               "--round", str(year), "--out", str(out), "--quiet"], ROOT)
+        cpu = cpu_of_children() - cpu
+        published = out / str(year)
+        if not (published / "manifest.json").is_file():
+            raise SystemExit(f"the round with {size} extra rows was not published")
+        largest = {kind: max((f.stat().st_size for f in published.rglob(f"*.{kind}")),
+                             default=0) / 2**20 for kind in ("html", "pdf", "ipynb")}
+        manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+        rows.append((size, seconds, cpu, peak, largest, manifest.get("timings", {})))
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+    print(f"round {year} of the example data with extra programme rows, "
+          f"python -m evaluation run (13 reports and their PDFs), {os.cpu_count()} cores")
+    print(f"{'rows':>7}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}{'largest page MB':>17}"
+          f"{'PDF MB':>8}{'notebook MB':>13}{'compute s':>11}{'reports s':>11}")
+    for size, seconds, cpu, peak, largest, timings in rows:
+        print(f"{size:>7}{seconds:>9.1f}{cpu:>9.1f}{peak / 2**20:>9.0f}{largest['html']:>17.2f}"
+              f"{largest['pdf']:>8.2f}{largest['ipynb']:>13.2f}"
+              f"{timings.get('read_validate_compute', 0):>11.1f}{timings.get('reports', 0):>11.1f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "example")
@@ -112,6 +150,8 @@ def main() -> int:
                         help="numbers of profiles, each with one regional report")
     parser.add_argument("--national", action="store_true",
                         help="a whole national round (overrides --sizes)")
+    parser.add_argument("--programme-rows", type=int, nargs="+", default=None,
+                        help="whole county rounds with this many extra programme rows")
     parser.add_argument("--reports-per-kernel", nargs="+", default=["auto"],
                         help="'auto' (the rule a run uses) and/or numbers")
     parser.add_argument("--jobs", type=int, default=None, help="workers (default: cores)")
@@ -128,6 +168,9 @@ def main() -> int:
     rows = []
     try:
         if args.national and national(work, args.year):
+            return 0
+        if args.programme_rows:
+            large_rounds(work, args.year, args.programme_rows)
             return 0
         compute(args.data.resolve(), args.year).save(work / "round.pkl")
         runs = [(22, 290)] if args.national else [(1, n) for n in args.sizes]
