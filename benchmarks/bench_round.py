@@ -12,6 +12,10 @@ median CPU time of the whole tree, which a busy shared machine disturbs less
 than wall time.
 
     python benchmarks/bench_round.py [--data data/example] [--round 2026] [--repeat 3]
+                                     [--without-pdf]
+
+`--without-pdf` times `run` as it was before it printed PDFs (the same command with
+the reports' PDFs left out), to compare with figures measured then.
 """
 
 from __future__ import annotations
@@ -94,6 +98,17 @@ def cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+#: `python -m evaluation run …` with every report's PDF left out.
+WITHOUT_PDF = (
+    "import dataclasses, sys\n"
+    "import evaluation.publish.runner as runner\n"
+    "from evaluation.cli import main\n"
+    "jobs = runner._jobs\n"
+    "runner._jobs = lambda *a: [dataclasses.replace(j, pdf=None) for j in jobs(*a)]\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
 def naive_script(data: Path, year: int, region: str, work: Path) -> Path:
     """A shell script doing the round the naive way, one notebook after another."""
     from evaluation.intake.reference import load_reference
@@ -126,6 +141,8 @@ def main() -> int:
     parser.add_argument("--round", type=int, default=2026, dest="year")
     parser.add_argument("--region", default="18")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--without-pdf", action="store_true",
+                        help="run without the PDFs, as before they were printed")
     args = parser.parse_args()
     data = args.data.resolve()
 
@@ -133,9 +150,11 @@ def main() -> int:
     try:
         # A fresh output folder for every run: a run skips a round already up to date.
         def ours_cmd(i: int) -> list[str]:
-            return [sys.executable, "-m", "evaluation", "run", "--data", str(data), "--round",
-                    str(args.year), "--region", args.region, "--out", str(work / f"ours-{i}"),
-                    "--quiet"]
+            arguments = ["run", "--data", str(data), "--round", str(args.year), "--region",
+                         args.region, "--out", str(work / f"ours-{i}"), "--quiet"]
+            if args.without_pdf:
+                return [sys.executable, "-c", WITHOUT_PDF, *arguments]
+            return [sys.executable, "-m", "evaluation", *arguments]
 
         naive_dir = work / "naive"
         naive_dir.mkdir()
@@ -153,7 +172,10 @@ def main() -> int:
         manifest = json.loads((last / "manifest.json").read_text())
         pdfs = sorted(p.relative_to(last).as_posix() for p in last.rglob("*.pdf"))
         profiles = len(list((last / "kommuner").glob("*.html")))
-        if "regional.pdf" not in pdfs or len(pdfs) != profiles + 1:
+        if args.without_pdf:
+            if pdfs:
+                raise SystemExit(f"`run` without PDFs made {len(pdfs)} PDF(s)")
+        elif "regional.pdf" not in pdfs or len(pdfs) != profiles + 1:
             raise SystemExit(f"`run` made {len(pdfs)} PDF(s), expected {profiles + 1}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -165,9 +187,13 @@ def main() -> int:
     print(f"round {args.year}, region {args.region}, {args.repeat} runs each, "
           f"{os.cpu_count()} cores")
     print(f"{'':28}{'median s':>10}{'min s':>8}{'max s':>8}{'peak MB':>9}{'CPU s':>8}")
-    print(f"`evaluation run` includes {len(pdfs)} tagged PDFs (regional.pdf and "
-          f"{len(pdfs) - 1} profiles); the naive way makes none")
-    for name, key, rows in (("evaluation run + PDF", "ours", ours),
+    if args.without_pdf:
+        print("`evaluation run` without its PDFs, as the naive way")
+    else:
+        print(f"`evaluation run` includes {len(pdfs)} tagged PDFs (regional.pdf and "
+              f"{len(pdfs) - 1} profiles); the naive way makes none")
+    ours_name = "evaluation run, no PDF" if args.without_pdf else "evaluation run + PDF"
+    for name, key, rows in ((ours_name, "ours", ours),
                             ("naive papermill+nbconvert", "naive", naive)):
         seconds = [s for s, _ in rows]
         peak = max(m for _, m in rows) / 2**20
