@@ -711,6 +711,8 @@ class Protection:
 
     withheld: dict[tuple, str]
     audit: AuditResult
+    #: The tables the audit was proved with (they agree with every published figure).
+    witnesses: Witnesses | None = None
 
     @property
     def primary(self) -> int:
@@ -784,4 +786,4 @@ def protect(linked: Linked, threshold: int, secondary: bool = True,
         del withheld[key]
     if released:
         result = audit(linked, set(withheld), threshold, witnesses=witnesses)
-    return Protection(withheld, result)
+    return Protection(withheld, result, witnesses)
