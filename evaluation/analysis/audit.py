@@ -759,15 +759,24 @@ def protect(linked: Linked, threshold: int, secondary: bool = True,
             if any(all(k in withheld for k in singles.get(v, ())) for v, _ in form.terms):
                 if _near_widens(near, witnesses, form, set(withheld), threshold):
                     continue
-                if reduced is None:
-                    reduced = _Reduced(linked, set(withheld), witnesses, recheck=False)
-                low, high = reduced.exact_range(form)
-                if high - low >= threshold - TOLERANCE:
-                    continue
+                if whole:
+                    if reduced is None:
+                        reduced = _Reduced(linked, set(withheld), witnesses, recheck=False)
+                    low, high = reduced.exact_range(form)
+                    if high - low >= threshold - TOLERANCE:
+                        continue
+                    exact = True
+                else:
+                    # The neighbourhood's range lies inside the exact one: moving the
+                    # form from its low end by `threshold` protects it either way,
+                    # and the final audit is exact.
+                    low, high = witnesses.span(form)
+                    exact = False
             else:  # every count in it is published: the form is known exactly
                 low = high = float(form.value)
-            kind = PRIMARY if np.isclose(low, high) and unit_of.get(form.key) not in withheld \
-                else SECONDARY
+                exact = True
+            kind = PRIMARY if exact and np.isclose(low, high) \
+                and unit_of.get(form.key) not in withheld else SECONDARY
             move = low + threshold - form.value
             found = None if whole else near.choose(form, set(withheld), move)
             if found is None:  # nothing over the neighbourhood: the whole part
