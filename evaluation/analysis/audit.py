@@ -25,10 +25,16 @@ round fast. Most counts need no linear programme at all: every table the
 programmes have found so far that agrees with what is published (the true one,
 each range's extremes, each cell choice's table) is kept as a witness, and a
 count two witnesses already set at least `threshold` apart is protected, its
-range at least that wide. Only a count the witnesses cannot tell apart is
-solved exactly, so every decision (protected or not, which cells, which to
-release) is the one exact ranges give; a protected count's recorded range is
-then the part of it the witnesses reach.
+range at least that wide. A count the witnesses cannot tell apart is first
+solved over its neighbourhood (its rows and the nearest terms of the totals
+they are in, every other count at its true value, so each solution is a real
+table and another witness), and only then exactly over its connected part:
+a failure or a cell found "determined" is always the exact programme's answer.
+A protected count's recorded range is the part of it the witnesses reach.
+Cells are chosen over the neighbourhood too, except in small systems, where
+the whole part's choice is cheap and can withhold less; in large ones the
+choice is sized from the neighbourhood's range, which may withhold more than
+the exact range would need but never less than protects the count.
 
 scipy is imported where a programme is solved, not with the module: the report
 kernels import this module through the stored round and never solve one.
