@@ -25,10 +25,16 @@ round fast. Most counts need no linear programme at all: every table the
 programmes have found so far that agrees with what is published (the true one,
 each range's extremes, each cell choice's table) is kept as a witness, and a
 count two witnesses already set at least `threshold` apart is protected, its
-range at least that wide. Only a count the witnesses cannot tell apart is
-solved exactly, so every decision (protected or not, which cells, which to
-release) is the one exact ranges give; a protected count's recorded range is
-then the part of it the witnesses reach.
+range at least that wide. A count the witnesses cannot tell apart is first
+solved over its neighbourhood (its rows and the nearest terms of the totals
+they are in, every other count at its true value, so each solution is a real
+table and another witness), and only then exactly over its connected part:
+a failure or a cell found "determined" is always the exact programme's answer.
+A protected count's recorded range is the part of it the witnesses reach.
+Cells are chosen over the neighbourhood too, except in small systems, where
+the whole part's choice is cheap and can withhold less; in large ones the
+choice is sized from the neighbourhood's range, which may withhold more than
+the exact range would need but never less than protects the count.
 
 scipy is imported where a programme is solved, not with the module: the report
 kernels import this module through the stored round and never solve one.
@@ -44,6 +50,8 @@ import numpy as np
 from evaluation.errors import ConsistencyError
 
 TOLERANCE = 1e-6
+#: Up to this many counts, cells are chosen over the whole connected part.
+WHOLE = 1500
 PRIMARY = "primary"
 SECONDARY = "secondary"
 
@@ -160,9 +168,12 @@ class _Reduced:
     totals that say nothing new, split into connected parts."""
 
     def __init__(self, linked: Linked, withheld: set[tuple],
-                 witnesses: Witnesses | None = None, recheck: bool = True) -> None:
+                 witnesses: Witnesses | None = None, recheck: bool = True,
+                 near: _Neighbourhood | None = None) -> None:
         n = len(linked.values)
         self.linked = linked
+        self.withheld = withheld
+        self.near = near
         self.fixed: dict[int, float] = {}
         published: dict[tuple, Form] = {}
         for key, unit in linked.units.items():
@@ -252,12 +263,28 @@ class _Reduced:
             low, high = self.witnesses.span(form)
             if high - low >= wide - TOLERANCE:
                 return low, high
+            if self._near_widens(form, wide):
+                return self.witnesses.span(form)
         return self.exact_range(form)
+
+    def _free(self, form: Form) -> bool:
+        return any(v not in self.fixed for v, _ in form.terms)
+
+    def _near_widens(self, form: Form, wide: float) -> bool:
+        """Whether the neighbourhood's extremes (kept as witnesses) show the form at
+        least `wide` wide; a count of published single counts only is left to the
+        exact range, which needs no programme for it."""
+        if self.near is None or not self._free(form):
+            return False
+        return _near_widens(self.near, self.witnesses, form, self.withheld, wide)
 
     def determined(self, form: Form) -> bool:
         """True when the published figures fix the form's value."""
         if not np.isclose(*self.witnesses.span(form)):
             return False  # two tables that agree with everything published differ on it
+        self._near_widens(form, 1.0)
+        if not np.isclose(*self.witnesses.span(form)):
+            return False
         return bool(np.isclose(*self.exact_range(form)))
 
     def exact_range(self, form: Form) -> tuple[float, float]:
@@ -298,55 +325,258 @@ def _matrix(forms: Sequence[Form], n: int):
 
 
 class Witnesses:
-    """Tables (one value per atomic count) that agree with every published figure:
-    the true table and the ones the linear programmes found. Any two of them
-    bound a withheld count's range from inside."""
+    """Tables that agree with every published figure: the true table and the ones
+    the linear programmes found. Any two of them bound a withheld count's range
+    from inside. Each is kept as its deviation from the true table over the
+    counts it changes, so a witness found over a few rows costs a few numbers."""
 
     def __init__(self, linked: Linked) -> None:
         self.values = np.array(linked.values, dtype=float)
         self.lower = np.array(linked.lower, dtype=float)
-        self.tables: list[np.ndarray] = [self.values.copy()]
-        self._stacked: np.ndarray | None = None
+        #: Per witness: the counts it changes and by how much (None once dropped).
+        self.changes: list[tuple[np.ndarray, np.ndarray] | None] = []
+        #: Count -> {witness: deviation}.
+        self.by_var: dict[int, dict[int, float]] = {}
+
+    def __len__(self) -> int:
+        """The witnesses kept, the true table among them."""
+        return 1 + sum(c is not None for c in self.changes)
+
+    def add_change(self, counts: Sequence[int], deviation: np.ndarray) -> None:
+        counts = np.asarray(counts, dtype=int)
+        deviation = np.asarray(deviation, dtype=float)
+        moved = np.abs(deviation) > 1e-9
+        counts, deviation = counts[moved], deviation[moved]
+        if not len(counts):
+            return  # the true table again
+        w = len(self.changes)
+        self.changes.append((counts, deviation))
+        for v, d in zip(counts.tolist(), deviation.tolist(), strict=True):
+            self.by_var.setdefault(v, {})[w] = d
 
     def add(self, table: np.ndarray) -> None:
-        self.tables.append(np.asarray(table, dtype=float))
-        self._stacked = None
+        table = np.asarray(table, dtype=float)
+        self.add_partial(dict(enumerate(range(len(table)))), table)
 
     def add_partial(self, index: dict[int, int], solution: np.ndarray) -> None:
-        """A solution over one connected part; every other count keeps its true value
-        (the parts share no equation, so the whole table still agrees)."""
-        table = self.values.copy()
-        table[list(index)] = solution
-        self.add(table)
+        """A solution over some of the counts; every other count keeps its true value
+        (over a connected part the parts share no equation, so the table agrees)."""
+        counts = np.fromiter(index, dtype=int, count=len(index))
+        at = np.fromiter(index.values(), dtype=int, count=len(index))
+        self.add_change(counts, np.asarray(solution, dtype=float)[at] - self.values[counts])
 
-    def matrix(self) -> np.ndarray:
-        if self._stacked is None:
-            self._stacked = np.vstack(self.tables)
-        return self._stacked
+    def tables(self) -> list[np.ndarray]:
+        """Every witness as a whole table (for checks; the search never needs them)."""
+        out = [self.values.copy()]
+        for change in self.changes:
+            if change is not None:
+                table = self.values.copy()
+                table[change[0]] += change[1]
+                out.append(table)
+        return out
 
     def span(self, form: Form) -> tuple[float, float]:
-        if not form.terms:
-            return float(form.value), float(form.value)
-        columns = [v for v, _ in form.terms]
-        at = self.matrix()[:, columns] @ np.array([c for _, c in form.terms])
-        return float(at.min()), float(at.max())
+        base = float(sum(c * self.values[v] for v, c in form.terms))
+        moved: dict[int, float] = {}
+        for v, c in form.terms:
+            for w, d in self.by_var.get(v, {}).items():
+                moved[w] = moved.get(w, 0.0) + c * d
+        if not moved:
+            return base, base
+        return base + min(0.0, min(moved.values())), base + max(0.0, max(moved.values()))
+
+    def _drop(self, w: int) -> None:
+        change = self.changes[w]
+        if change is None:
+            return
+        for v in change[0].tolist():
+            self.by_var[v].pop(w, None)
+        self.changes[w] = None
 
     def keep_feasible(self, published: Sequence[Form], inequalities: Sequence[Form]) -> None:
         """Drop the tables that disagree with what is now published (a table found
-        while a cell was withheld no longer counts once the cell is published)."""
-        if len(self.tables) == 1:
+        while a cell was withheld no longer counts once the cell is published);
+        each is checked on the forms that hold a count it changes."""
+        if not any(c is not None for c in self.changes):
             return  # the true table agrees with everything
-        tables = self.matrix()
-        ok = (tables >= self.lower - TOLERANCE).all(axis=1)
-        for forms, equal in ((published, True), (inequalities, False)):
-            if not forms:
-                continue
-            at = _matrix(forms, len(self.values)) @ tables.T  # forms × tables
-            value = np.array([f.value for f in forms], dtype=float)[:, None]
-            ok &= ((np.abs(at - value) if equal else at - value) <= TOLERANCE).all(axis=0)
-        if not ok.all():
-            self.tables = [t for t, keep in zip(self.tables, ok, strict=True) if keep]
-            self._stacked = None
+        from scipy.sparse import csr_matrix
+
+        alive = [w for w, c in enumerate(self.changes) if c is not None]
+        n = len(self.values)
+        counts = np.concatenate([self.changes[w][0] for w in alive])
+        deviation = np.concatenate([self.changes[w][1] for w in alive])
+        owner = np.repeat(np.arange(len(alive)), [len(self.changes[w][0]) for w in alive])
+        moved = csr_matrix((deviation, (counts, owner)), shape=(n, len(alive)))  # counts × tables
+        bad = np.zeros(len(alive), dtype=bool)
+        np.logical_or.at(bad, owner, self.values[counts] + deviation
+                         < self.lower[counts] - TOLERANCE)
+        if published:
+            shift = (_matrix(published, n) @ moved).tocoo()
+            np.logical_or.at(bad, shift.col, np.abs(shift.data) > TOLERANCE)
+        if inequalities:
+            forms = _matrix(inequalities, n)
+            base = forms @ self.values - np.array([f.value for f in inequalities], dtype=float)
+            shift = (forms @ moved).tocoo()
+            np.logical_or.at(bad, shift.col, base[shift.row] + shift.data > TOLERANCE)
+        for w in np.asarray(alive)[bad].tolist():
+            self._drop(w)
+
+
+class _Neighbourhood:
+    """Linear programmes over a few counts around a form, every other count held at
+    its true value: any solution is then a table that agrees with everything
+    published (or, for a cell choice, with everything but the cells it picks), so
+    its extremes are witnesses and its cells do protect the count. The counts are
+    the form's, those of the small figures that hold them (a row's cells, a
+    programme's uptake), a window of the nearest terms of each large figure
+    (a municipality's or the county's total) and the other counts of every row
+    they fall in."""
+
+    #: A figure with at most this many terms brings in all of them.
+    SMALL = 40
+    #: Terms taken on either side of the form's count in a larger figure.
+    WINDOW = 24
+
+    def __init__(self, linked: Linked) -> None:
+        self.linked = linked
+        self.values = np.array(linked.values, dtype=float)
+        self.lower = np.array(linked.lower, dtype=float) - self.values
+        self.order = {key: i for i, key in enumerate(linked.units)}
+        self.units_of: dict[int, list[tuple]] = {}
+        for key, unit in linked.units.items():
+            for v in {v for f in unit.forms for v, _ in f.terms}:
+                self.units_of.setdefault(v, []).append(key)
+        self.inequalities_of: dict[int, list[int]] = {}
+        for i, f in enumerate(linked.inequalities):
+            for v, _ in f.terms:
+                self.inequalities_of.setdefault(v, []).append(i)
+        self.slack = [float(-sum(c * self.values[v] for v, c in f.terms) + f.value)
+                      for f in linked.inequalities]
+        self._position: dict[tuple, dict[int, int]] = {}
+
+    def counts(self, form: Form, window: int) -> list[int]:
+        start = {v for v, _ in form.terms}
+        near = set(start)
+        for v in start:
+            for key in self.units_of.get(v, ()):
+                for f in self.linked.units[key].forms:
+                    if len(f.terms) <= self.SMALL:
+                        near.update(u for u, _ in f.terms)
+                        continue
+                    position = self._position.get(f.key)
+                    if position is None:
+                        position = self._position[f.key] = {
+                            u: i for i, (u, _) in enumerate(f.terms)}
+                    if v in position:
+                        i = position[v]
+                        near.update(u for u, _ in f.terms[max(0, i - window):i + window + 1])
+        for v in list(near):
+            for i in self.inequalities_of.get(v, ()):
+                near.update(u for u, _ in self.linked.inequalities[i].terms)
+        return sorted(near)
+
+    def _system(self, columns: list[int], withheld: set[tuple]):
+        """The published figures and inequalities over `columns`, in deviations
+        from the true table: figure rows (each owned by a unit) and ≤ rows."""
+        index = {v: j for j, v in enumerate(columns)}
+        units = sorted({k for v in columns for k in self.units_of.get(v, ())
+                        if k not in withheld}, key=self.order.__getitem__)
+        rows: list[tuple[int, dict[int, float]]] = []  # (unit number, coefficients)
+        for u, key in enumerate(units):
+            for f in self.linked.units[key].forms:
+                coef: dict[int, float] = {}
+                for v, c in f.terms:
+                    if v in index:
+                        coef[index[v]] = coef.get(index[v], 0.0) + c
+                coef = {j: c for j, c in coef.items() if c != 0.0}
+                if coef:
+                    rows.append((u, coef))
+        g_ids = sorted({i for v in columns for i in self.inequalities_of.get(v, ())})
+        g_rows = []
+        for i in g_ids:
+            coef = {}
+            for v, c in self.linked.inequalities[i].terms:
+                if v in index:
+                    coef[index[v]] = coef.get(index[v], 0.0) + c
+            g_rows.append(coef)
+        g_rhs = np.array([self.slack[i] for i in g_ids], dtype=float)
+        return index, units, rows, g_rows, g_rhs
+
+    @staticmethod
+    def _sparse(rows: Sequence[dict[int, float]], width: int):
+        from scipy.sparse import csr_matrix
+
+        r = [i for i, coef in enumerate(rows) for _ in coef]
+        c = [j for coef in rows for j in coef]
+        d = [x for coef in rows for x in coef.values()]
+        return csr_matrix((d, (r, c)), shape=(len(rows), width))
+
+    def extreme(self, form: Form, withheld: set[tuple], sign: float,
+                window: int | None = None) -> tuple[list[int], np.ndarray] | None:
+        """The table (as changed counts and deviations) that moves the form furthest
+        up (sign 1) or down (sign −1) over the neighbourhood; None when the
+        programme does not end in an optimum (unbounded: left to the exact range)."""
+        from scipy.optimize import linprog
+
+        columns = self.counts(form, self.WINDOW if window is None else window)
+        index, _units, rows, g_rows, g_rhs = self._system(columns, withheld)
+        n = len(columns)
+        objective = np.zeros(n)
+        for v, c in form.terms:
+            objective[index[v]] -= sign * c
+        a_eq = self._sparse([coef for _, coef in rows], n) if rows else None
+        a_ub = self._sparse(g_rows, n) if g_rows else None
+        res = linprog(objective, A_ub=a_ub, b_ub=g_rhs if g_rows else None, A_eq=a_eq,
+                      b_eq=np.zeros(len(rows)) if rows else None,
+                      bounds=list(zip(self.lower[columns], [None] * n, strict=True)),
+                      method="highs")
+        if res.status != 0:
+            return None
+        return columns, res.x
+
+    def choose(self, form: Form, withheld: set[tuple], move: float,
+               window: int | None = None) -> tuple[set[tuple], list[int], np.ndarray] | None:
+        """The cheapest cells to withhold (by cell cost) so that a table agreeing
+        with every other published figure moves the form by `move`, over the
+        neighbourhood: the cells, and that table's changed counts and deviations.
+        None when no such table exists over the neighbourhood."""
+        from scipy.optimize import linprog
+        columns = self.counts(form, self.WINDOW if window is None else window)
+        index, units, rows, g_rows, g_rhs = self._system(columns, withheld)
+        n, m = len(columns), len(units)
+        signed = []  # each figure twice, + and −, as the whole-part programme has them
+        for u, coef in rows:
+            for sign in (1.0, -1.0):
+                signed.append({**{j: sign * c for j, c in coef.items()}, n + u: -1.0})
+        signed += g_rows
+        a_ub = self._sparse(signed, n + m)
+        b_ub = np.concatenate([np.zeros(2 * len(rows)), g_rhs])
+        a_eq = np.zeros((1, n + m))
+        for v, c in form.terms:
+            a_eq[0, index[v]] += c
+        costs = np.array([self.linked.units[k].cost for k in units], dtype=float)
+        objective = np.concatenate([np.full(n, 1e-6), costs])
+        bounds = list(zip(self.lower[columns], [None] * n, strict=True)) + [(0, None)] * m
+        res = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=np.array([move]),
+                      bounds=bounds, method="highs")
+        if res.status != 0:
+            return None
+        chosen = {units[j] for j, s in enumerate(res.x[n:]) if s > TOLERANCE}
+        return chosen, columns, res.x[:n]
+
+
+def _near_widens(near: _Neighbourhood, witnesses: Witnesses, form: Form,
+                 withheld: set[tuple], wide: float) -> bool:
+    """Whether the neighbourhood's extremes, kept as witnesses, show the form at least
+    `wide` wide: up first, down only when up was not enough."""
+    for sign in (1.0, -1.0):
+        found = near.extreme(form, withheld, sign)
+        if found is not None:
+            witnesses.add_change(*found)
+        low, high = witnesses.span(form)
+        if high - low >= wide - TOLERANCE:
+            return True
+    return False
 
 
 def audit(linked: Linked, withheld: set[tuple], threshold: int,
@@ -358,7 +588,7 @@ def audit(linked: Linked, withheld: set[tuple], threshold: int,
     solved: the rest were audited before and nothing new reaches them.
     `witnesses` are tables found before (by `protect`); those that disagree with
     what `withheld` publishes are dropped first."""
-    reduced = _Reduced(linked, withheld, witnesses)
+    reduced = _Reduced(linked, withheld, witnesses, near=_Neighbourhood(linked))
     near = None
     if touching is not None:
         near = {reduced.find(v) for key in touching for f in linked.units[key].forms
@@ -487,6 +717,8 @@ class Protection:
 
     withheld: dict[tuple, str]
     audit: AuditResult
+    #: The tables the audit was proved with (they agree with every published figure).
+    witnesses: Witnesses | None = None
 
     @property
     def primary(self) -> int:
@@ -513,25 +745,60 @@ def protect(linked: Linked, threshold: int, secondary: bool = True,
     # agrees with what is published at the end, until a cell is released.
     witnesses = Witnesses(linked)
     if secondary:
-        choice = _CellChoice(linked)
-        reduced = _Reduced(linked, set(withheld), witnesses)
+        near = _Neighbourhood(linked)
+        # A small system is cheap to solve whole, and the whole part's choice can be
+        # cheaper than any neighbourhood's.
+        whole = len(linked.values) <= WHOLE
+        choice: _CellChoice | None = None
+        reduced: _Reduced | None = None
+        singles: dict[int, list[tuple]] = {}  # count -> units publishing it alone
+        unit_of: dict[tuple, tuple] = {}  # form -> its unit
+        for key, unit in linked.units.items():
+            for f in unit.forms:
+                unit_of[f.key] = key
+                if len(f.terms) == 1 and f.terms[0][1] == 1.0:
+                    singles.setdefault(f.terms[0][0], []).append(key)
         for form, _label in sensitive:
-            low, high = reduced.range(form, wide=threshold)
+            low, high = witnesses.span(form)
             if high - low >= threshold - TOLERANCE:
                 continue
-            kind = PRIMARY if np.isclose(low, high) and not any(
-                form in u.forms for k, u in linked.units.items() if k in withheld) \
-                else SECONDARY
-            keys, table = _deviation(linked, set(withheld), form,
-                                     low + threshold - form.value, choice)
+            if any(all(k in withheld for k in singles.get(v, ())) for v, _ in form.terms):
+                if _near_widens(near, witnesses, form, set(withheld), threshold):
+                    continue
+                if whole:
+                    if reduced is None:
+                        reduced = _Reduced(linked, set(withheld), witnesses, recheck=False)
+                    low, high = reduced.exact_range(form)
+                    if high - low >= threshold - TOLERANCE:
+                        continue
+                    exact = True
+                else:
+                    # The neighbourhood's range lies inside the exact one: moving the
+                    # form from its low end by `threshold` protects it either way,
+                    # and the final audit is exact.
+                    low, high = witnesses.span(form)
+                    exact = False
+            else:  # every count in it is published: the form is known exactly
+                low = high = float(form.value)
+                exact = True
+            kind = PRIMARY if exact and np.isclose(low, high) \
+                and unit_of.get(form.key) not in withheld else SECONDARY
+            move = low + threshold - form.value
+            found = None if whole else near.choose(form, set(withheld), move)
+            if found is None:  # nothing over the neighbourhood: the whole part
+                choice = choice or _CellChoice(linked)
+                keys, table = choice.solve(set(withheld), form, move)
+                witnesses.add(table)
+            else:
+                keys, columns, deviation = found
+                witnesses.add_change(columns, deviation)
             for key in keys:
                 withheld.setdefault(key, kind)
-            witnesses.add(table)
-            reduced = _Reduced(linked, set(withheld), witnesses, recheck=False)
+            reduced = None
     result = audit(linked, set(withheld), threshold, witnesses=witnesses)
     released = [k for k in result.determined if withheld.get(k) == SECONDARY]
     for key in released:
         del withheld[key]
     if released:
         result = audit(linked, set(withheld), threshold, witnesses=witnesses)
-    return Protection(withheld, result)
+    return Protection(withheld, result, witnesses)

@@ -204,11 +204,18 @@ def link_round(ctx: RoundContext, tidy: pd.DataFrame, programmes: pd.DataFrame,
                 linked.add(key, made, COSTS["county"], f"{indicator} för {ctx.county_name} {year}")
 
     offered_rows = [i for i, on in enumerate(prog["offered"]) if on]
+    rows_by: dict[str, dict[object, list[int]]] = {}  # column -> value -> offered rows
+    for column in ("programme", "evidence_class"):
+        grouped = rows_by[column] = {}
+        values = prog[column].tolist()
+        for i in offered_rows:
+            if not pd.isna(values[i]):  # a missing value matches no published total
+                grouped.setdefault(values[i], []).append(i)
 
     def link_participants(column: str, row: dict, key: str, cost: float, label: str) -> None:
         """Link a published participant total as the sum of its offered rows' cells."""
-        parts = [cells[(i, "participants")] for i in offered_rows
-                 if prog[column].iat[i] == row[column] and (i, "participants") in cells]
+        parts = [cells[(i, "participants")] for i in rows_by[column].get(row[column], ())
+                 if (i, "participants") in cells]
         if parts:
             form = _sum(parts, key)
             _check(form, row["participants"], label)
