@@ -43,3 +43,29 @@ def test_the_uptake_table_of_more_programmes_than_a_table_holds_is_shortened_and
         '<a href="program.csv">program.csv</a> bland omgångens nedladdningar.</p>')
     first = re.findall(r'<th scope="row">([^<]*)</th>', full)[:4]
     assert re.findall(r'<th scope="row">([^<]*)</th>', html) == first
+
+
+LIMIT_BYTES = 5 * 2**20
+
+
+def test_a_round_of_thousands_of_programme_rows_publishes_small_pages_and_every_row(
+        tmp_path):
+    import csv
+
+    from evaluation.publish.runner import run_round
+    from evaluation.tools.large import write_large_round
+
+    rows = 2000
+    write_large_round(tmp_path / "data", rows)
+    published = run_round(tmp_path / "data", 2026, tmp_path / "out",
+                          municipalities=["1880"], progress=False).path
+    pages = {p.relative_to(published).as_posix(): p.stat().st_size
+             for p in published.rglob("*") if p.suffix in (".html", ".pdf", ".ipynb")}
+    assert "regional.html" in pages and "kommuner/1880.pdf" in pages
+    assert max(pages.values()) < LIMIT_BYTES, pages
+    profile = (published / "kommuner" / "1880.html").read_text(encoding="utf-8")
+    assert "programinsatser: först programmen i programkatalogen" in profile
+    with (published / "program.csv").open(encoding="utf-8-sig", newline="") as handle:
+        offerings = [r for r in csv.DictReader(handle)
+                     if r["round"] == "2026" and r["level"] == "municipality"]
+    assert sum(r["programme_name"].startswith("Lokalt program") for r in offerings) == rows
