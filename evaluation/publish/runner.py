@@ -41,6 +41,7 @@ from evaluation.publish.staging import (
 from evaluation.publish.steps import (
     execute_reports,
     record_withheld,
+    write_county_files,
     write_county_pages,
 )
 from evaluation.report.parameters import (
@@ -200,12 +201,13 @@ def _build(data: str | Path, year: int, out: Path, region: str, jobs: int | None
             codes = result.extra["profiles"]
             result.save(stage / RESULT_FILE)
             execute_reports(_jobs(result, stage, codes, settings), stage, out, year, jobs,
-                            progress, timings, private=[stage / RESULT_FILE], pool=pool)
+                            progress, timings, private=[stage / RESULT_FILE], pool=pool,
+                            beside=lambda: write_county_files(result, stage))
         timings["total"] = round(time.perf_counter() - started, 3)
         write_manifest(stage / "manifest.json", inputs,
                        {**parameters, "rounds": result.years}, timings, print_, data=data)
         record_withheld(stage / "manifest.json", {result.region: result.extra["disclosure"]})
-        write_county_pages(result, stage, codes)
+        write_county_pages(result, stage, codes, files=False)
         target = publish(stage, out, year)
     except BaseException:
         if stage.exists():  # a failed report's stage was moved to .failed/ already

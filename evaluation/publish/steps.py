@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,18 +33,27 @@ log = logging.getLogger(__name__)
 
 def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, year: int,
                     jobs: int | None, progress: bool, timings: dict[str, float],
-                    private: Sequence[Path], pool: NotebookPool | None = None) -> None:
+                    private: Sequence[Path], pool: NotebookPool | None = None,
+                    beside: Callable[[], object] | None = None) -> None:
     """Execute every report of a staged round (on `pool` when one was started for
     them), then delete the `private` files (they hold unsuppressed figures). A
     failed report moves the stage to `.failed/<year>/` and raises `ReportError`
-    naming the report and its cell."""
+    naming the report and its cell.
+
+    `beside` runs in a thread of this process while the workers run the reports
+    (this process only waits for them then); it has ended, and its error is
+    raised, before anything else happens to the stage."""
+    from concurrent.futures import ThreadPoolExecutor
+
     step = time.perf_counter()
-    if pool is not None:
-        outcomes = pool.run(job_list)
-    else:
-        outcomes = execute_notebooks(
-            job_list, workers=jobs, progress=progress, cwd=stage,
-            reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside") as side:
+        written = side.submit(beside) if beside is not None else None
+        if pool is not None:
+            outcomes = pool.run(job_list)
+        else:
+            outcomes = execute_notebooks(
+                job_list, workers=jobs, progress=progress, cwd=stage,
+                reports_per_kernel=choose_reports_per_kernel(len(job_list), jobs))
     timings["reports"] = round(time.perf_counter() - step, 3)
     for part in ("execute", "export"):  # summed over reports, across workers
         timings[f"reports_{part}_sum"] = round(
@@ -67,18 +76,29 @@ def execute_reports(job_list: Sequence[NotebookJob], stage: Path, out: Path, yea
                           f"{first.error}; den körda anteckningsboken finns kvar som "
                           f"{out.name}/{dest.relative_to(out).as_posix()}/{where}",
                           error_name=first.error_name)
+    if written is not None:
+        written.result()
+
+
+def write_county_files(result: RoundResult, folder: Path) -> None:
+    """A county's downloads, validation report and methods page: what its round page
+    links besides the reports (written while the reports run)."""
+    write_indicator_files(result, folder)
+    write_validation_csv(result.validation, folder / "validation.csv")
+    write_methods_page(folder, result)
 
 
 def write_county_pages(result: RoundResult, folder: Path, codes: Sequence[str], *,
-                       manifest: str = "manifest.json", parent: Link | None = None) -> None:
-    """A county's round page and its downloads (indicators, validation report).
+                       manifest: str = "manifest.json", parent: Link | None = None,
+                       files: bool = True) -> None:
+    """A county's round page and (unless `files` is False: written already by
+    `write_county_files`) its downloads, validation report and methods page.
 
     `codes` are the profiles published; `manifest` and `parent` let a county of a
     national round point to the round's shared manifest and page.
     """
-    write_indicator_files(result, folder)
-    write_validation_csv(result.validation, folder / "validation.csv")
-    write_methods_page(folder, result)
+    if files:
+        write_county_files(result, folder)
     names = result.municipalities.set_index("code")["short_name"]
     own = [c for c in result.municipalities["code"] if c in set(codes)]
     reports = [Link("Regionrapport", "regional.html",
