@@ -176,9 +176,9 @@ def _programme_rows(path) -> list[dict]:
 
 def test_programme_csv_holds_every_published_offering_and_the_county_per_programme(result,
                                                                                  files):
-    from evaluation.publish.downloads import PROGRAMME_COLUMNS, PROGRAMME_NAME
+    from evaluation.publish.downloads import PROGRAMME_COLUMNS, PROGRAMME_NAME, write_programme_csv
 
-    path = files.csv.parent / PROGRAMME_NAME
+    path = write_programme_csv(result, files.csv.parent / PROGRAMME_NAME)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = _programme_rows(path)
     assert list(rows[0]) == list(PROGRAMME_COLUMNS)

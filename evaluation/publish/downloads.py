@@ -119,9 +119,8 @@ def programme_frame(result: Any) -> pd.DataFrame:
     """The rows of `program.csv`: each round's published programme rows (level
     municipality) and the county's participants per programme (level county, no
     sector); a withheld count is empty with its `_suppressed` flag true."""
-    from evaluation.intake.schema import SECTORS
+    from evaluation.report.sections import SECTOR_LABELS
 
-    sector_names = {s.id: s.label for s in SECTORS}
     names = dict(zip(result.municipalities["code"], result.municipalities["name"],
                      strict=True))
     frames = []
@@ -131,7 +130,7 @@ def programme_frame(result: Any) -> pd.DataFrame:
             "round": year, "level": "municipality", "area_code": rows["municipality"],
             "area_name": rows["municipality"].map(names), "programme": rows["programme"],
             "programme_name": rows["programme_name"], "evidence_class": rows["evidence_class"],
-            "sector": rows["sector"], "sector_name": rows["sector"].map(sector_names),
+            "sector": rows["sector"], "sector_name": rows["sector"].map(SECTOR_LABELS),
             "participants": rows["participants"],
             "participants_suppressed": rows["participants_withheld"],
             "completed": rows["completed"], "completed_suppressed": rows["completed_withheld"],
@@ -381,8 +380,6 @@ def write_indicator_files(result: Any, folder: str | Path, *,
                             source=open_data.publisher, updated=published),
         dcat=folder / DCAT_NAME,
     )
-    if hasattr(result, "rounds") and hasattr(result, "uptake"):  # a county's result
-        write_programme_csv(result, folder / PROGRAMME_NAME)
     years = sorted(int(y) for y in result.indicators["round"].unique())
     write_dcat(files.dcat, open_data, year=int(result.year), years=years,
                region_name=region_name, site_path=_site_path(result, folder),
@@ -391,5 +388,5 @@ def write_indicator_files(result: Any, folder: str | Path, *,
 
 
 __all__ = ["CSV_NAME", "DCAT_NAME", "JSON_NAME", "PROGRAMME_NAME", "XLSX_NAME", "DownloadFiles",
-           "download_frame", "download_links", "write_csv", "write_indicator_files",
-           "write_xlsx"]
+           "download_frame", "download_links", "programme_frame", "write_csv",
+           "write_indicator_files", "write_programme_csv", "write_xlsx"]

@@ -12,7 +12,12 @@ from pathlib import Path
 from evaluation.analysis.results import RoundResult
 from evaluation.errors import ReportError
 from evaluation.intake.validation_report import write_validation_csv
-from evaluation.publish.downloads import download_links, write_indicator_files
+from evaluation.publish.downloads import (
+    PROGRAMME_NAME,
+    download_links,
+    write_indicator_files,
+    write_programme_csv,
+)
 from evaluation.publish.execute import (
     NotebookJob,
     NotebookPool,
@@ -84,6 +89,7 @@ def write_county_files(result: RoundResult, folder: Path) -> None:
     """A county's downloads, validation report and methods page: what its round page
     links besides the reports (written while the reports run)."""
     write_indicator_files(result, folder)
+    write_programme_csv(result, Path(folder) / PROGRAMME_NAME)
     write_validation_csv(result.validation, folder / "validation.csv")
     write_methods_page(folder, result)
 

@@ -419,12 +419,17 @@ TABLE_ROWS = 100
 PROGRAMME_FILE = "program.csv"
 
 
+def _all_in_file(href: str) -> str:
+    """Where every programme row is when a page shows a selection (HTML)."""
+    return (f'Alla finns i filen <a href="{escape(href)}">{PROGRAMME_FILE}</a> bland '
+            "omgångens nedladdningar.")
+
+
 def _shortened(shown: int, total: int, what: str, order: str, href: str) -> Html:
     """The sentence above a shortened table: what it shows, and where the rest is."""
     return Html(f"<p>Tabellen visar {escape(fmt.number(shown))} av "
-                f"{escape(fmt.number(total))} {escape(what)}: {escape(order)}. Alla finns i "
-                f'filen <a href="{escape(href)}">{PROGRAMME_FILE}</a> bland omgångens '
-                f"nedladdningar.</p>")
+                f"{escape(fmt.number(total))} {escape(what)}: {escape(order)}. "
+                f"{_all_in_file(href)}</p>")
 
 
 def programmes(result: RoundResult, code: str) -> Html:
@@ -579,9 +584,8 @@ def show_uptake_charts(result: RoundResult) -> None:
                               "programme"].nunique()  # the rows of the uptake table
         _display(Html(
             f"<p>Diagrammen visar de {escape(fmt.number(len(shown)))} av "
-            f"{escape(fmt.number(listed))} program som flest kommuner erbjuder. Alla finns i "
-            f'filen <a href="{PROGRAMME_FILE}">{PROGRAMME_FILE}</a> bland omgångens '
-            f"nedladdningar.</p>"))
+            f"{escape(fmt.number(listed))} program som flest kommuner erbjuder. "
+            f"{_all_in_file(PROGRAMME_FILE)}</p>"))
     show_figure(charts.adoption_chart(adoption, adoption_title, only=shown),
                 alt=charts.alt_text_adoption(adoption, adoption_title, only=shown))
     names = {"municipality_names": result.short_names,

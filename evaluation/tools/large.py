@@ -17,11 +17,10 @@ import numpy as np
 
 from evaluation.errors import ParameterError
 from evaluation.intake.schema import PROGRAM, SECTORS
-from evaluation.tools.example import _labels, _rng, _write_csv, write_example
+from evaluation.tools.example import _SECTOR_LABEL, _labels, _rng, _write_csv, write_example
 from evaluation.vocab import DEFAULT_REGION
 
 LARGE_FILE = "program_omfattande.csv"
-_SECTOR_LABEL = {s.id: s.label for s in SECTORS}
 
 
 def local_programme_rows(codes: Sequence[str], rows: int, seed: int = 0
