@@ -36,6 +36,13 @@ the whole part's choice is cheap and can withhold less; in large ones the
 choice is sized from the neighbourhood's range, which may withhold more than
 the exact range would need but never less than protects the count.
 
+A large system (more than `WHOLE` counts) is first worked through in blocks of
+neighbouring counts (`evaluation.analysis.blocks`): one programme per block finds
+witnesses for many counts at once, and one kept cell-choice programme per block
+serves its counts one after another; only what a block cannot settle goes to
+the per-form programmes above. Small systems, the example rounds among them,
+never take that path.
+
 scipy is imported where a programme is solved, not with the module: the report
 kernels import this module through the stored round and never solve one.
 """
@@ -453,6 +460,7 @@ class _Neighbourhood:
         self.slack = [float(-sum(c * self.values[v] for v, c in f.terms) + f.value)
                       for f in linked.inequalities]
         self._position: dict[tuple, dict[int, int]] = {}
+        self._coef: dict[tuple, dict[int, float]] = {}
 
     def counts(self, form: Form, window: int) -> list[int]:
         start = {v for v, _ in form.terms}
@@ -475,20 +483,37 @@ class _Neighbourhood:
                 near.update(u for u, _ in self.linked.inequalities[i].terms)
         return sorted(near)
 
+    def _coefficients(self, form: Form) -> dict[int, float]:
+        """The form's coefficient per count (terms of one count added up)."""
+        coef = self._coef.get(form.key)
+        if coef is None:
+            coef = {}
+            for v, c in form.terms:
+                coef[v] = coef.get(v, 0.0) + c
+            coef = self._coef[form.key] = {v: c for v, c in coef.items() if c != 0.0}
+        return coef
+
     def _system(self, columns: list[int], withheld: set[tuple]):
         """The published figures and inequalities over `columns`, in deviations
         from the true table: figure rows (each owned by a unit) and ≤ rows."""
         index = {v: j for j, v in enumerate(columns)}
         units = sorted({k for v in columns for k in self.units_of.get(v, ())
                         if k not in withheld}, key=self.order.__getitem__)
+        # Each figure's terms over the columns, found from the columns' side: a
+        # county's total has a term for every row, the neighbourhood a few dozen.
+        coefs: dict[tuple, dict[int, float]] = {}
+        for v, j in index.items():
+            for key in self.units_of.get(v, ()):
+                if key in withheld:
+                    continue
+                for f in self.linked.units[key].forms:
+                    c = self._coefficients(f).get(v)
+                    if c:
+                        coefs.setdefault(f.key, {})[j] = c
         rows: list[tuple[int, dict[int, float]]] = []  # (unit number, coefficients)
         for u, key in enumerate(units):
             for f in self.linked.units[key].forms:
-                coef: dict[int, float] = {}
-                for v, c in f.terms:
-                    if v in index:
-                        coef[index[v]] = coef.get(index[v], 0.0) + c
-                coef = {j: c for j, c in coef.items() if c != 0.0}
+                coef = coefs.get(f.key)
                 if coef:
                     rows.append((u, coef))
         g_ids = sorted({i for v in columns for i in self.inequalities_of.get(v, ())})
@@ -711,6 +736,90 @@ def _deviation(linked: Linked, withheld: set[tuple], form: Form, move: float,
     return (choice or _CellChoice(linked)).solve(withheld, form, move)
 
 
+def _blockwise(linked: Linked, withheld: dict[tuple, str], sensitive: Sequence[Form],
+               threshold: int, witnesses: Witnesses, unit_of: dict[tuple, tuple],
+               singles: dict[int, list[tuple]]) -> None:
+    """Witnesses and cells for a large system's sensitive forms, a block of
+    neighbouring counts at a time (`evaluation.analysis.blocks`): first tables
+    that pull the forms apart, then one cell choice per block for the forms they
+    leave too narrow. What a block cannot settle is left to the per-form loop."""
+    from evaluation.analysis.blocks import CHOOSE_SIZE, WIDEN_SIZE, BlockSystem
+
+    n = len(linked.values)
+    keys = list(linked.units)
+    forms = [f for k in keys for f in linked.units[k].forms]
+    owner = np.repeat(np.arange(len(keys)), [len(linked.units[k].forms) for k in keys])
+    values = np.array(linked.values, dtype=float)
+    inequalities = _matrix(linked.inequalities, n)
+    slack = np.array([f.value for f in linked.inequalities], dtype=float) \
+        - inequalities @ values
+    # A block holds whole rows: their inequalities, what they imply and their
+    # sensitive sums (a figure over far-apart counts is left to the per-form loop).
+    spans = [(min(v for v, _ in f.terms), max(v for v, _ in f.terms))
+             for f in [*linked.inequalities, *(f for f, _ in linked.implied), *sensitive]
+             if f.terms]
+    spans = [(a, b) for a, b in spans if b - a <= _Neighbourhood.SMALL]
+    system = BlockSystem(_matrix(forms, n), owner,
+                         np.array([linked.units[k].cost for k in keys], dtype=float),
+                         inequalities, slack, np.array(linked.lower) - values, spans)
+    sensitive = [f for f in sensitive if f.terms]
+    targets = _matrix(sensitive, n)
+    first = np.array([min(v for v, _ in f.terms) for f in sensitive], dtype=int)
+    last = np.array([max(v for v, _ in f.terms) for f in sensitive], dtype=int)
+
+    def narrow(ids: np.ndarray) -> np.ndarray:
+        spans = [witnesses.span(sensitive[i]) for i in ids]
+        return np.array([i for i, (low, high) in zip(ids, spans, strict=True)
+                         if high - low < threshold - TOLERANCE], dtype=int)
+
+    def published() -> np.ndarray:
+        return np.array([k not in withheld for k in keys])
+
+    def loose(i: int) -> bool:
+        """Whether a count of the form is withheld alone (its table may move it)."""
+        return any(all(k in withheld for k in singles.get(v, ())) for v, _ in
+                   sensitive[i].terms)
+
+    for first_count, last_count in system.blocks(WIDEN_SIZE):
+        if last_count - first_count > 4 * WIDEN_SIZE:
+            continue
+        inside = np.flatnonzero((first >= first_count) & (last < last_count))
+        for _ in range(8):
+            need = narrow(np.array([i for i in inside if loose(i)], dtype=int))
+            if not len(need):
+                break
+            found = system.widen((first_count, last_count), published(),
+                                 targets[need][:, first_count:last_count], threshold)
+            if found is None:
+                break
+            for table in found:
+                witnesses.add_change(np.arange(first_count, last_count), table)
+            if len(narrow(need)) > 0.95 * len(need):
+                break  # the next round would add little
+    for first_count, last_count in system.blocks(CHOOSE_SIZE):
+        if last_count - first_count > 4 * CHOOSE_SIZE:
+            continue
+        need = narrow(np.flatnonzero((first >= first_count) & (last < last_count)))
+        chooser = system.chooser((first_count, last_count), published(),
+                                 targets[need][:, first_count:last_count]) \
+            if len(need) else None
+        if chooser is None:
+            continue
+        for number, i in enumerate(need.tolist()):
+            form = sensitive[i]
+            low, high = witnesses.span(form)
+            if high - low >= threshold - TOLERANCE:
+                continue
+            kind = SECONDARY if loose(i) or unit_of.get(form.key) in withheld else PRIMARY
+            found = chooser.solve(number, low + threshold - form.value)
+            if found is None:
+                continue
+            units, table = found
+            for unit in units.tolist():
+                withheld.setdefault(keys[unit], kind)
+            witnesses.add_change(np.arange(first_count, last_count), table)
+
+
 @dataclass
 class Protection:
     """Which cells a round withholds, and why."""
@@ -758,6 +867,9 @@ def protect(linked: Linked, threshold: int, secondary: bool = True,
                 unit_of[f.key] = key
                 if len(f.terms) == 1 and f.terms[0][1] == 1.0:
                     singles.setdefault(f.terms[0][0], []).append(key)
+        if not whole:
+            _blockwise(linked, withheld, [f for f, _ in sensitive], threshold, witnesses,
+                       unit_of, singles)
         for form, _label in sensitive:
             low, high = witnesses.span(form)
             if high - low >= threshold - TOLERANCE:
