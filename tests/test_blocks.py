@@ -11,7 +11,7 @@ import pytest
 from scipy.sparse import csr_matrix
 
 from evaluation.analysis import audit as audit_module
-from evaluation.analysis.audit import Form, Linked, _matrix, audit, protect
+from evaluation.analysis.audit import Form, Linked, _block_system, audit, protect
 from evaluation.analysis.blocks import BlockSystem
 
 THRESHOLD = 5
@@ -35,16 +35,7 @@ def _two_rows() -> tuple[Linked, list[tuple]]:
 
 
 def _system(linked: Linked) -> BlockSystem:
-    keys = list(linked.units)
-    forms = [f for k in keys for f in linked.units[k].forms]
-    owner = np.repeat(np.arange(len(keys)), [len(linked.units[k].forms) for k in keys])
-    values = np.array(linked.values, dtype=float)
-    n = len(values)
-    inequalities = _matrix(linked.inequalities, n)
-    return BlockSystem(_matrix(forms, n), owner,
-                       np.array([linked.units[k].cost for k in keys]), inequalities,
-                       -(inequalities @ values), np.array(linked.lower) - values,
-                       [(0, 1), (2, 3)])
+    return _block_system(linked, [f for f, _ in linked.sensitive(THRESHOLD)])
 
 
 def test_blocks_never_split_a_row():

@@ -736,14 +736,11 @@ def _deviation(linked: Linked, withheld: set[tuple], form: Form, move: float,
     return (choice or _CellChoice(linked)).solve(withheld, form, move)
 
 
-def _blockwise(linked: Linked, withheld: dict[tuple, str], sensitive: Sequence[Form],
-               threshold: int, witnesses: Witnesses, unit_of: dict[tuple, tuple],
-               singles: dict[int, list[tuple]]) -> None:
-    """Witnesses and cells for a large system's sensitive forms, a block of
-    neighbouring counts at a time (`evaluation.analysis.blocks`): first tables
-    that pull the forms apart, then one cell choice per block for the forms they
-    leave too narrow. What a block cannot settle is left to the per-form loop."""
-    from evaluation.analysis.blocks import CHOOSE_SIZE, WIDEN_SIZE, BlockSystem
+def _block_system(linked: Linked, sensitive: Sequence[Form]):
+    """The linked system as `evaluation.analysis.blocks` matrices. A block holds
+    whole rows: their inequalities, what they imply and their sensitive sums (a
+    figure over far-apart counts is left to the per-form loop)."""
+    from evaluation.analysis.blocks import BlockSystem
 
     n = len(linked.values)
     keys = list(linked.units)
@@ -753,15 +750,27 @@ def _blockwise(linked: Linked, withheld: dict[tuple, str], sensitive: Sequence[F
     inequalities = _matrix(linked.inequalities, n)
     slack = np.array([f.value for f in linked.inequalities], dtype=float) \
         - inequalities @ values
-    # A block holds whole rows: their inequalities, what they imply and their
-    # sensitive sums (a figure over far-apart counts is left to the per-form loop).
     spans = [(min(v for v, _ in f.terms), max(v for v, _ in f.terms))
              for f in [*linked.inequalities, *(f for f, _ in linked.implied), *sensitive]
              if f.terms]
     spans = [(a, b) for a, b in spans if b - a <= _Neighbourhood.SMALL]
-    system = BlockSystem(_matrix(forms, n), owner,
-                         np.array([linked.units[k].cost for k in keys], dtype=float),
-                         inequalities, slack, np.array(linked.lower) - values, spans)
+    return BlockSystem(_matrix(forms, n), owner,
+                       np.array([linked.units[k].cost for k in keys], dtype=float),
+                       inequalities, slack, np.array(linked.lower) - values, spans)
+
+
+def _blockwise(linked: Linked, withheld: dict[tuple, str], sensitive: Sequence[Form],
+               threshold: int, witnesses: Witnesses, unit_of: dict[tuple, tuple],
+               singles: dict[int, list[tuple]]) -> None:
+    """Witnesses and cells for a large system's sensitive forms, a block of
+    neighbouring counts at a time (`evaluation.analysis.blocks`): first tables
+    that pull the forms apart, then one cell choice per block for the forms they
+    leave too narrow. What a block cannot settle is left to the per-form loop."""
+    from evaluation.analysis.blocks import CHOOSE_SIZE, WIDEN_SIZE
+
+    n = len(linked.values)
+    keys = list(linked.units)
+    system = _block_system(linked, sensitive)
     sensitive = [f for f in sensitive if f.terms]
     targets = _matrix(sensitive, n)
     first = np.array([min(v for v, _ in f.terms) for f in sensitive], dtype=int)

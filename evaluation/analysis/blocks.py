@@ -12,10 +12,9 @@ table that agrees with everything published outside the block as well:
 - `widen` finds two tables at once that pull each of the block's sensitive
   forms apart, up to the threshold: kept as witnesses, they protect most forms
   without any programme of their own;
-- `choose` is the cell-choice programme for all forms of the block together
-  (one deviation table per form, the cells' slacks shared, so a cell withheld
-  for one form is free for the others): the multi-commodity model of Fischetti
-  and Salazar (1999), relaxed as the one-form programme is.
+- `chooser` keeps one block's cell-choice programme and solves it for one
+  form after another, each from the last one's basis; a cell withheld for one
+  form is free for the next, as in the per-form choice.
 
 Whatever a block cannot settle is left to the per-form programmes, and the
 exact audit is the gate either way. This module knows matrices only: the
